@@ -1,0 +1,65 @@
+# The built-in toy benchmark: procedurally generated "game" scenes written in
+# GTA5's format (source) and "real" scenes in Cityscapes' format (target).
+# Generate it with:
+#   python tools/dataset_converters/generate_toy_benchmark.py --out-dir data/toy
+source_root = 'data/toy/gta5'
+target_root = 'data/toy/cityscapes'
+crop_size = (128, 256)  # (h, w): the toy images are 256x128
+
+source_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadUDAAnnotations', label_mapping='cityscapes'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackSegInputs')
+]
+target_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackSegInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadUDAAnnotations', label_mapping='cityscapes'),
+    dict(type='PackSegInputs')
+]
+
+source_train_dataset = dict(
+    type='GTA5Dataset',
+    data_root=source_root,
+    ann_file='train.txt',
+    pipeline=source_pipeline)
+source_val_dataset = dict(
+    type='GTA5Dataset',
+    data_root=source_root,
+    ann_file='val.txt',
+    pipeline=test_pipeline)
+target_train_dataset = dict(
+    type='CityscapesDataset',
+    data_root=target_root,
+    data_prefix=dict(img_path='leftImg8bit/train'),
+    pipeline=target_pipeline)
+target_val_dataset = dict(
+    type='CityscapesDataset',
+    data_root=target_root,
+    data_prefix=dict(img_path='leftImg8bit/val', seg_map_path='gtFine/val'),
+    seg_map_suffix='_gtFine_labelIds.png',
+    pipeline=test_pipeline)
+
+train_dataloader = dict(
+    batch_size=4,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(
+        type='UDADataset',
+        source=source_train_dataset,
+        target=target_train_dataset))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=target_val_dataset)
+test_dataloader = val_dataloader
+val_evaluator = dict(type='UDAIoUMetric', iou_metrics=['mIoU'])
+test_evaluator = val_evaluator

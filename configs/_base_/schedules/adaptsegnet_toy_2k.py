@@ -1,0 +1,24 @@
+# AdaptSegNet's optimizers on the toy benchmark: the toy segmentor trains
+# from scratch, so its SGD learning rate is 0.01 (as in toy_2k.py) instead
+# of 2.5e-4; the discriminator keeps the paper's Adam 1e-4, (0.9, 0.99).
+optim_wrapper = dict(
+    constructor='MultiOptimWrapperConstructor',
+    segmentor=dict(
+        type='OptimWrapper',
+        optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4)),
+    discriminator=dict(
+        type='OptimWrapper',
+        optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.99))))
+poly_decay = [
+    dict(
+        type='PolyLR', power=0.9, eta_min=0., begin=0, end=2000,
+        by_epoch=False)
+]
+param_scheduler = dict(segmentor=poly_decay, discriminator=poly_decay)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=2000, val_interval=2000)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+model_wrapper_cfg = dict(
+    type='MMSeparateDistributedDataParallel',
+    broadcast_buffers=False,
+    find_unused_parameters=False)

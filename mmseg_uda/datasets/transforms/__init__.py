@@ -1,0 +1,3 @@
+from .loading import LoadUDAAnnotations
+
+__all__ = ['LoadUDAAnnotations']

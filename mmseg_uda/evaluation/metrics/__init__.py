@@ -1,0 +1,3 @@
+from .uda_iou_metric import UDAIoUMetric
+
+__all__ = ['UDAIoUMetric']

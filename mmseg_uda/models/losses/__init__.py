@@ -1,0 +1,3 @@
+from .gan_loss import GANLoss
+
+__all__ = ['GANLoss']

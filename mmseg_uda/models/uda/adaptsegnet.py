@@ -1,0 +1,142 @@
+"""AdaptSegNet: adversarial adaptation in the output space.
+
+Tsai et al., "Learning to Adapt Structured Output Space for Semantic
+Segmentation", CVPR 2018.
+"""
+from typing import Dict, Optional
+
+import torch.nn.functional as F
+from mmengine.optim import OptimWrapperDict
+from mmseg.models.utils import resize
+from mmseg.registry import MODELS
+from mmseg.utils import ConfigType, OptConfigType
+from torch import Tensor
+
+from .base_uda_segmentor import BaseUDASegmentor, set_requires_grad
+
+#: Level name of the adversarial input taken from the backbone/neck
+#: features (feature-level adaptation) instead of a head's softmax.
+FEATURE_LEVEL = 'features'
+
+
+@MODELS.register_module()
+class AdaptSegNet(BaseUDASegmentor):
+    """Single- or multi-level adversarial output-space adaptation.
+
+    Each key of ``discriminator.discriminators`` names an adapted level:
+    a head of the segmentor (``decode_head`` = conv5 classifier,
+    ``auxiliary_head`` = conv4 classifier) whose upsampled softmax the
+    discriminator sees, or ``features`` for the last backbone/neck feature
+    map (the paper's feature-level ablation).
+
+    Per iteration (paper Sec. 4, 5): the segmentor minimises
+    ``sum_i lambda_seg^i L_seg^i(I_s) + sum_i lambda_adv^i L_adv^i(I_t)``
+    (Eq. 5, the ``lambda_seg`` being each head's ``loss_decode`` weight)
+    with the discriminators frozen, then the discriminators minimise Eq. 2 on
+    the detached source and target predictions of the same forward pass.
+
+    Args:
+        segmentor (dict): Any ``EncoderDecoder``-style segmentor config.
+        discriminator (dict): A ``MultiLevelDiscriminator`` config.
+        adv_weights (dict[str, float]): ``lambda_adv`` per level, same keys
+            as the discriminators (paper: 0.001 for conv5, 0.0002 for
+            conv4; 0.0005 for Cross-City).
+        gan_loss (dict): Adversarial loss config, ``GANLoss`` with
+            ``gan_type='vanilla'`` (BCE, the paper) or ``'lsgan'``.
+        source_label (float): Discriminator target for source predictions.
+            The paper uses z=1 for source (the official code uses 0; only
+            the convention differs). Default: 1.0.
+        target_label (float): Discriminator target for target predictions.
+            Default: 0.0.
+        segmentor_checkpoint (str, optional): Checkpoint of the segmentor
+            to start from (e.g. a source-only model).
+        data_preprocessor (dict, optional): See :class:`BaseUDASegmentor`.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 segmentor: ConfigType,
+                 discriminator: ConfigType,
+                 adv_weights: Dict[str, float],
+                 gan_loss: ConfigType = dict(type='GANLoss',
+                                             gan_type='vanilla'),
+                 source_label: float = 1.0,
+                 target_label: float = 0.0,
+                 segmentor_checkpoint: Optional[str] = None,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptConfigType = None) -> None:
+        super().__init__(
+            segmentor=segmentor,
+            discriminator=discriminator,
+            segmentor_checkpoint=segmentor_checkpoint,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
+        levels = set(self.discriminator.levels)
+        if set(adv_weights) != levels:
+            raise ValueError(
+                f'adv_weights keys {sorted(adv_weights)} must match the '
+                f'discriminator levels {sorted(levels)}.')
+        heads = set(self.segmentor_forward.heads())
+        unknown = levels - heads - {FEATURE_LEVEL}
+        if unknown:
+            raise ValueError(
+                f'Discriminator levels {sorted(unknown)} are neither heads '
+                f'of the segmentor {sorted(heads)} nor "{FEATURE_LEVEL}".')
+        self.adv_weights = dict(adv_weights)
+        self.gan_loss = MODELS.build(gan_loss)
+        self.source_label = source_label
+        self.target_label = target_label
+
+    def adversarial_inputs(self, outputs: dict,
+                           image_size: Optional[tuple]) -> Dict[str, Tensor]:
+        """Discriminator input per level: upsampled softmax or features."""
+        inputs = {}
+        heads = self.segmentor_forward.heads()
+        for level in self.adv_weights:
+            if level == FEATURE_LEVEL:
+                inputs[level] = outputs['features'][-1]
+                continue
+            logits = resize(
+                outputs['logits'][level],
+                size=image_size,
+                mode='bilinear',
+                align_corners=heads[level].align_corners)
+            inputs[level] = F.softmax(logits, dim=1)
+        return inputs
+
+    def train_uda_step(self, source: dict, target: dict,
+                       optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
+        seg_optim = optim_wrapper['segmentor']
+        disc_optim = optim_wrapper['discriminator']
+
+        # 1) segmentor: source CE (Eq. 3) + adversarial loss on target (4).
+        set_requires_grad(self.discriminator, False)
+        with seg_optim.optim_context(self.segmentor):
+            src_out = self.segmentor(source['inputs'])
+            losses = self.segmentor_forward.loss_by_logits(
+                src_out['logits'], source['data_samples'])
+            tgt_out = self.segmentor(target['inputs'])
+            src_adv = self.adversarial_inputs(src_out,
+                                              source['inputs'].shape[2:])
+            tgt_adv = self.adversarial_inputs(tgt_out,
+                                              target['inputs'].shape[2:])
+            tgt_scores = self.discriminator(tgt_adv)
+            for level, weight in self.adv_weights.items():
+                losses[f'loss_adv.{level}'] = weight * self.gan_loss(
+                    tgt_scores[level], self.source_label)
+        log_vars = self.update(seg_optim, losses)
+
+        # 2) discriminators: Eq. 2 on the detached predictions.
+        set_requires_grad(self.discriminator, True)
+        with disc_optim.optim_context(self.discriminator):
+            src_scores = self.discriminator(
+                {k: v.detach() for k, v in src_adv.items()})
+            tgt_scores = self.discriminator(
+                {k: v.detach() for k, v in tgt_adv.items()})
+            disc_losses = {}
+            for level in self.adv_weights:
+                disc_losses[f'loss_disc.{level}'] = (
+                    self.gan_loss(src_scores[level], self.source_label) +
+                    self.gan_loss(tgt_scores[level], self.target_label))
+        log_vars.update(self.update(disc_optim, disc_losses))
+        return log_vars

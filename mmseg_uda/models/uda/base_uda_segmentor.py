@@ -1,0 +1,168 @@
+"""Shared base of the UDA wrappers around a stock mmseg segmentor."""
+import os.path as osp
+from typing import Dict, Optional, Tuple
+
+import torch.nn as nn
+from mmengine.model import is_model_wrapper
+from mmengine.optim import OptimWrapper, OptimWrapperDict
+from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
+from mmseg.models.segmentors import BaseSegmentor
+from mmseg.registry import MODELS
+from mmseg.utils import ConfigType, OptConfigType, SampleList
+from torch import Tensor
+
+from .segmentor_forward import SegmentorForward
+
+#: Prefix of the stock segmentor's weights inside a UDA model's state dict.
+UDA_SEGMENTOR_PREFIX = 'segmentor.model.'
+
+
+def load_segmentor_checkpoint(model: nn.Module, filename: str) -> None:
+    """Load a plain mmseg or a UDA checkpoint into a stock segmentor."""
+    if not osp.isfile(filename):
+        raise FileNotFoundError(
+            f'Segmentor checkpoint not found: {filename}. Train the previous '
+            'stage first (see the method README) or fix '
+            '`model.segmentor_checkpoint`.')
+    state_dict = _load_checkpoint(filename, map_location='cpu')
+    state_dict = state_dict.get('state_dict', state_dict)
+    if any(k.startswith(UDA_SEGMENTOR_PREFIX) for k in state_dict):
+        state_dict = {
+            k[len(UDA_SEGMENTOR_PREFIX):]: v
+            for k, v in state_dict.items()
+            if k.startswith(UDA_SEGMENTOR_PREFIX)
+        }
+    load_state_dict(model, state_dict, strict=True, logger='current')
+
+
+def set_requires_grad(module: Optional[nn.Module], flag: bool) -> None:
+    """Switch gradients of all parameters of ``module`` on or off."""
+    if module is None:
+        return
+    for param in module.parameters():
+        param.requires_grad_(flag)
+
+
+class BaseUDASegmentor(BaseSegmentor):
+    """Wrap any stock mmseg segmentor and add domain-adaptation modules.
+
+    Children (each gets its own optimizer wrapper, keyed by name, through
+    ``MultiOptimWrapperConstructor`` and its own DDP wrapper through
+    ``MMSeparateDistributedDataParallel``):
+
+    - ``segmentor``: the stock segmentor behind :class:`SegmentorForward`,
+    - ``discriminator``: optional, e.g. :class:`MultiLevelDiscriminator`.
+
+    ``train_step`` runs the data preprocessor on both domains and hands the
+    batches to :meth:`train_uda_step`, which subclasses implement.
+    Training code always calls the (possibly DDP-wrapped) children so that
+    gradients are synchronised; ``predict``/``_forward`` delegate to the
+    unwrapped stock segmentor, so ``tools/test.py``, ``IoUMetric`` and TTA
+    work unchanged.
+
+    Args:
+        segmentor (dict): Config of any ``EncoderDecoder``-style mmseg
+            segmentor, including its ``data_preprocessor``.
+        discriminator (dict, optional): Config of the discriminator.
+        segmentor_checkpoint (str, optional): Checkpoint loaded into the
+            stock segmentor by :meth:`init_weights`, e.g. the source-only
+            warm-up of a previous stage. Plain mmseg checkpoints and
+            checkpoints of UDA models are both accepted.
+        data_preprocessor (dict, optional): Preprocessor of both domains.
+            Defaults to the segmentor's own, so that both domains are
+            normalised and padded exactly as the stock model expects (the
+            runner also passes a config's top-level ``data_preprocessor``
+            here).
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 segmentor: ConfigType,
+                 discriminator: OptConfigType = None,
+                 segmentor_checkpoint: Optional[str] = None,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptConfigType = None) -> None:
+        model = MODELS.build(segmentor)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if data_preprocessor is None:
+            self.data_preprocessor = model.data_preprocessor
+        self.segmentor = SegmentorForward(model)
+        self.discriminator = (
+            MODELS.build(discriminator) if discriminator else None)
+        self.segmentor_checkpoint = segmentor_checkpoint
+
+    def init_weights(self) -> None:
+        """Initialise children, then load ``segmentor_checkpoint``."""
+        super().init_weights()
+        if self.segmentor_checkpoint is not None:
+            load_segmentor_checkpoint(self.model, self.segmentor_checkpoint)
+
+    @property
+    def segmentor_forward(self) -> SegmentorForward:
+        """The :class:`SegmentorForward` without its DDP wrapper.
+
+        Use it only for calls that involve no trainable parameters (loss
+        functions, inference); training forwards go through
+        ``self.segmentor``.
+        """
+        module = self.segmentor
+        return module.module if is_model_wrapper(module) else module
+
+    @property
+    def model(self) -> BaseSegmentor:
+        """The wrapped stock segmentor."""
+        return self.segmentor_forward.model
+
+    # -- training -----------------------------------------------------------
+    def train_step(self, data: Dict[str, dict],
+                   optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
+        """One UDA iteration on a ``dict(source=..., target=...)`` batch."""
+        if not isinstance(optim_wrapper, OptimWrapperDict):
+            raise TypeError(
+                f'{type(self).__name__} trains several modules with their '
+                'own optimizers; set optim_wrapper=dict(constructor='
+                '"MultiOptimWrapperConstructor", segmentor=dict(...), '
+                'discriminator=dict(...)) in the config.')
+        for domain in ('source', 'target'):
+            if domain not in data:
+                raise KeyError(
+                    f'The training batch has no "{domain}" entry; wrap the '
+                    'training datasets in `UDADataset`.')
+        source = self.data_preprocessor(data['source'], True)
+        target = self.data_preprocessor(data['target'], True)
+        return self.train_uda_step(source, target, optim_wrapper)
+
+    def train_uda_step(self, source: dict, target: dict,
+                       optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
+        """Update all children on preprocessed source and target batches."""
+        raise NotImplementedError
+
+    def update(self, optim_wrapper: OptimWrapper,
+               losses: Dict[str, Tensor]) -> Dict[str, Tensor]:
+        """Backward the summed ``loss*`` terms, step, return the log vars."""
+        loss, log_vars = self.parse_losses(losses)
+        optim_wrapper.update_params(loss)
+        return log_vars
+
+    # -- inference: delegate to the stock segmentor -----------------------
+    def extract_feat(self, inputs: Tensor) -> Tuple[Tensor]:
+        return self.model.extract_feat(inputs)
+
+    def encode_decode(self, inputs: Tensor,
+                      batch_data_samples: SampleList) -> Tensor:
+        return self.model.encode_decode(inputs, batch_data_samples)
+
+    def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
+        """Supervised loss of the stock segmentor (one labelled domain)."""
+        return self.model.loss(inputs, data_samples)
+
+    def predict(self,
+                inputs: Tensor,
+                data_samples: Optional[SampleList] = None) -> SampleList:
+        return self.model.predict(inputs, data_samples)
+
+    def _forward(self,
+                 inputs: Tensor,
+                 data_samples: Optional[SampleList] = None) -> Tensor:
+        return self.model._forward(inputs, data_samples)

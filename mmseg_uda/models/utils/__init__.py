@@ -1,0 +1,3 @@
+from .local_pretrained import LocalPretrained
+
+__all__ = ['LocalPretrained']

@@ -1,0 +1,135 @@
+"""Test helpers: fake UDA batches and a tiny segmentor config."""
+import os.path as osp
+from typing import Sequence, Tuple
+
+import torch
+from mmengine.config import ConfigDict
+from mmengine.optim import OptimWrapperDict, build_optim_wrapper
+from mmengine.structures import PixelData
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
+
+import mmseg_uda  # noqa: F401  (registers the plugin)
+from mmengine.registry import init_default_scope
+
+# Build children such as SegDataPreProcessor from mmseg's registries, as a
+# config with default_scope='mmseg' does.
+init_default_scope('mmseg')
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def _domain_batch(batch_size: int, height: int, width: int,
+                  num_classes: int, labelled: bool,
+                  generator: torch.Generator) -> dict:
+    inputs, samples = [], []
+    for _ in range(batch_size):
+        inputs.append(
+            torch.randint(0, 256, (3, height, width),
+                          generator=generator).to(torch.uint8))
+        sample = SegDataSample()
+        sample.set_metainfo(
+            dict(img_shape=(height, width), ori_shape=(height, width),
+                 pad_shape=(height, width)))
+        if labelled:
+            label = torch.randint(
+                0, num_classes, (1, height, width), generator=generator)
+            sample.gt_sem_seg = PixelData(data=label)
+        samples.append(sample)
+    return dict(inputs=inputs, data_samples=samples)
+
+
+def make_uda_batch(batch_size: int = 2,
+                   size=(32, 64),
+                   target_size=None,
+                   num_classes: int = 19,
+                   seed: int = 0) -> dict:
+    """A ``dict(source=..., target=...)`` batch as the collate makes it."""
+    generator = torch.Generator().manual_seed(seed)
+    target_size = target_size or size
+    return dict(
+        source=_domain_batch(batch_size, *size, num_classes, True,
+                             generator),
+        target=_domain_batch(batch_size, *target_size, num_classes, False,
+                             generator))
+
+
+def toy_segmentor_cfg() -> ConfigDict:
+    """A tiny EncoderDecoder (ResNet-18 at 1/8 width) with a conv4 head."""
+    norm_cfg = dict(type='GN', num_groups=4)
+    head = dict(
+        type='DeepLabV2Head',
+        in_channels=64,
+        in_index=3,
+        dilations=(1, 2),
+        num_classes=19,
+        loss_decode=dict(type='CrossEntropyLoss', loss_weight=1.0))
+    return ConfigDict(
+        type='EncoderDecoder',
+        data_preprocessor=dict(
+            type='SegDataPreProcessor',
+            mean=[123.675, 116.28, 103.53],
+            std=[58.395, 57.12, 57.375],
+            bgr_to_rgb=True,
+            pad_val=0,
+            seg_pad_val=255,
+            size_divisor=8),
+        backbone=dict(
+            type='ResNet',
+            depth=18,
+            stem_channels=8,
+            base_channels=8,
+            strides=(1, 2, 1, 1),
+            dilations=(1, 1, 2, 4),
+            norm_cfg=norm_cfg),
+        decode_head=head,
+        auxiliary_head=dict(
+            head,
+            in_channels=32,
+            in_index=2,
+            loss_decode=dict(type='CrossEntropyLoss', loss_weight=0.1)),
+        train_cfg=dict(),
+        test_cfg=dict(mode='whole'))
+
+
+def build_adaptsegnet(segmentor_cfg: dict,
+                      levels: Sequence[str] = ('decode_head',
+                                               'auxiliary_head'),
+                      seg_lr: float = 0.01,
+                      disc_lr: float = 1e-3) -> Tuple[torch.nn.Module,
+                                                      OptimWrapperDict]:
+    """A small AdaptSegNet and its optimizers, built as the runner does."""
+    in_channels = dict(decode_head=19, auxiliary_head=19, features=64)
+    model = MODELS.build(
+        dict(
+            type='AdaptSegNet',
+            segmentor=segmentor_cfg,
+            discriminator=dict(
+                type='MultiLevelDiscriminator',
+                discriminators={
+                    level: dict(
+                        type='FCDiscriminator',
+                        in_channels=in_channels.get(level, 19),
+                        channels=(8, 16))
+                    for level in levels
+                }),
+            adv_weights={level: 0.1
+                         for level in levels}))
+    model.init_weights()
+    return model, build_uda_optim_wrapper(model, seg_lr, disc_lr)
+
+
+def build_uda_optim_wrapper(model: torch.nn.Module, seg_lr: float,
+                            disc_lr: float) -> OptimWrapperDict:
+    """SGD for the segmentor, Adam for the discriminator, one per key."""
+    return build_optim_wrapper(
+        model,
+        dict(
+            constructor='MultiOptimWrapperConstructor',
+            segmentor=dict(
+                type='OptimWrapper',
+                optimizer=dict(type='SGD', lr=seg_lr, momentum=0.9)),
+            discriminator=dict(
+                type='OptimWrapper',
+                optimizer=dict(type='Adam', lr=disc_lr, betas=(0.9,
+                                                               0.99)))))
