@@ -10,8 +10,7 @@ def parse_requirements(fname: str) -> List[str]:
     with open(osp.join(osp.dirname(__file__), fname)) as f:
         lines = [line.strip() for line in f]
     return [
-        line for line in lines
-        if line and not line.startswith(('#', '-r'))
+        line for line in lines if line and not line.startswith(('#', '-r'))
     ]
 
 

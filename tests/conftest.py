@@ -1,6 +1,5 @@
 """Shared fixtures; the helpers live in ``uda_test_utils``."""
 import pytest
-
 import uda_test_utils
 
 

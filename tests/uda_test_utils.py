@@ -5,12 +5,12 @@ from typing import Sequence, Tuple
 import torch
 from mmengine.config import ConfigDict
 from mmengine.optim import OptimWrapperDict, build_optim_wrapper
+from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
-from mmengine.registry import init_default_scope
 
 # Build children such as SegDataPreProcessor from mmseg's registries, as a
 # config with default_scope='mmseg' does.
@@ -19,9 +19,8 @@ init_default_scope('mmseg')
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
-def _domain_batch(batch_size: int, height: int, width: int,
-                  num_classes: int, labelled: bool,
-                  generator: torch.Generator) -> dict:
+def _domain_batch(batch_size: int, height: int, width: int, num_classes: int,
+                  labelled: bool, generator: torch.Generator) -> dict:
     inputs, samples = [], []
     for _ in range(batch_size):
         inputs.append(
@@ -29,8 +28,10 @@ def _domain_batch(batch_size: int, height: int, width: int,
                           generator=generator).to(torch.uint8))
         sample = SegDataSample()
         sample.set_metainfo(
-            dict(img_shape=(height, width), ori_shape=(height, width),
-                 pad_shape=(height, width)))
+            dict(
+                img_shape=(height, width),
+                ori_shape=(height, width),
+                pad_shape=(height, width)))
         if labelled:
             label = torch.randint(
                 0, num_classes, (1, height, width), generator=generator)
@@ -48,8 +49,7 @@ def make_uda_batch(batch_size: int = 2,
     generator = torch.Generator().manual_seed(seed)
     target_size = target_size or size
     return dict(
-        source=_domain_batch(batch_size, *size, num_classes, True,
-                             generator),
+        source=_domain_batch(batch_size, *size, num_classes, True, generator),
         target=_domain_batch(batch_size, *target_size, num_classes, False,
                              generator))
 
@@ -92,12 +92,11 @@ def toy_segmentor_cfg() -> ConfigDict:
         test_cfg=dict(mode='whole'))
 
 
-def build_adaptsegnet(segmentor_cfg: dict,
-                      levels: Sequence[str] = ('decode_head',
-                                               'auxiliary_head'),
-                      seg_lr: float = 0.01,
-                      disc_lr: float = 1e-3) -> Tuple[torch.nn.Module,
-                                                      OptimWrapperDict]:
+def build_adaptsegnet(
+        segmentor_cfg: dict,
+        levels: Sequence[str] = ('decode_head', 'auxiliary_head'),
+        seg_lr: float = 0.01,
+        disc_lr: float = 1e-3) -> Tuple[torch.nn.Module, OptimWrapperDict]:
     """A small AdaptSegNet and its optimizers, built as the runner does."""
     in_channels = dict(decode_head=19, auxiliary_head=19, features=64)
     model = MODELS.build(
@@ -107,7 +106,8 @@ def build_adaptsegnet(segmentor_cfg: dict,
             discriminator=dict(
                 type='MultiLevelDiscriminator',
                 discriminators={
-                    level: dict(
+                    level:
+                    dict(
                         type='FCDiscriminator',
                         in_channels=in_channels.get(level, 19),
                         channels=(8, 16))
@@ -131,5 +131,4 @@ def build_uda_optim_wrapper(model: torch.nn.Module, seg_lr: float,
                 optimizer=dict(type='SGD', lr=seg_lr, momentum=0.9)),
             discriminator=dict(
                 type='OptimWrapper',
-                optimizer=dict(type='Adam', lr=disc_lr, betas=(0.9,
-                                                               0.99)))))
+                optimizer=dict(type='Adam', lr=disc_lr, betas=(0.9, 0.99)))))

@@ -2,8 +2,9 @@
 
 Generates the toy benchmark if needed, trains every config once per seed,
 evaluates on the toy target val set (and, with ``--eval-source``, on the
-toy source val set) and prints mean and spread of mIoU. Finished runs are
-skipped when the command is repeated (their ``results.json`` is reused).
+toy source val set) and prints mean and spread of mIoU. Repeating the
+command reuses finished runs (their ``results.json``) and resumes
+interrupted ones from their last checkpoint.
 
 Example::
 
@@ -13,6 +14,7 @@ Example::
 import argparse
 import copy
 import json
+import os
 import os.path as osp
 import statistics
 from typing import Dict, List
@@ -23,7 +25,10 @@ from mmengine.runner import Runner
 import mmseg_uda  # noqa: F401  (registers the plugin)
 from mmseg_uda.datasets.toy import generate_toy_benchmark
 
-DEFAULT_CONFIGS = ['configs/source_only/deeplabv2_r18_toy-gta2cs.py']
+DEFAULT_CONFIGS = [
+    'configs/source_only/deeplabv2_r18_toy-gta2cs.py',
+    'configs/adaptsegnet/adaptsegnet_r18_toy-gta2cs.py'
+]
 
 
 def parse_args() -> argparse.Namespace:
@@ -57,6 +62,9 @@ def run_one(config: str, seed: int, work_dir: str, eval_source: bool,
         cfg.merge_from_dict(cfg_options)
     cfg.work_dir = work_dir
     cfg.randomness = dict(seed=seed)
+    # an interrupted run continues from its last checkpoint; a finished one
+    # is only evaluated
+    cfg.resume = True
     runner = Runner.from_cfg(copy.deepcopy(cfg))
     runner.train()
     results = {'target': runner.test()}
@@ -66,8 +74,9 @@ def run_one(config: str, seed: int, work_dir: str, eval_source: bool,
         cfg.test_dataloader.dataset = cfg.source_val_dataset
         cfg.experiment_name = f'{runner.experiment_name}_source_val'
         results['source'] = Runner.from_cfg(cfg).test()
-    with open(result_file, 'w') as f:
-        json.dump(results, f, indent=2)
+    with open(result_file + '.tmp', 'w') as f:
+        json.dump(results, f, indent=2, default=float)  # numpy scalars
+    os.replace(result_file + '.tmp', result_file)
     return results
 
 
@@ -91,9 +100,8 @@ def main() -> None:
     for config in args.configs:
         name = osp.splitext(osp.basename(config))[0]
         runs = [
-            run_one(config, seed, osp.join(args.work_dir, name,
-                                           f'seed{seed}'), args.eval_source,
-                    args.cfg_options) for seed in args.seeds
+            run_one(config, seed, osp.join(args.work_dir, name, f'seed{seed}'),
+                    args.eval_source, args.cfg_options) for seed in args.seeds
         ]
         lines.append(summarize(name, runs))
     print('\n'.join(['', 'Toy benchmark results (mIoU, %):'] + lines))

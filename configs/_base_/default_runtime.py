@@ -7,7 +7,10 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(
-        type='CheckpointHook', by_epoch=False, interval=10000, max_keep_ckpts=3),
+        type='CheckpointHook',
+        by_epoch=False,
+        interval=10000,
+        max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='SegVisualizationHook'))
 custom_hooks = [dict(type='NumClassesCheckHook')]

@@ -7,8 +7,7 @@ _base_ = [
 ]
 model = dict(
     segmentor=dict(
-        decode_head=dict(num_classes=13),
-        auxiliary_head=dict(num_classes=13)),
+        decode_head=dict(num_classes=13), auxiliary_head=dict(num_classes=13)),
     discriminator=dict(
         discriminators=dict(
             decode_head=dict(in_channels=13),

@@ -16,8 +16,7 @@ train_dataloader = dict(
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(
-        type='SGD', lr=2.5e-4, momentum=0.9, nesterov=True,
-        weight_decay=1e-4),
+        type='SGD', lr=2.5e-4, momentum=0.9, nesterov=True, weight_decay=1e-4),
     paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=10.)}))
 param_scheduler = [
     dict(

@@ -3,7 +3,7 @@
 # (Cityscapes format).
 _base_ = [
     '../_base_/models/deeplabv2_r18-toy.py',
-    '../_base_/datasets/toy_gta2cs.py', '../_base_/schedules/toy_2k.py',
+    '../_base_/datasets/toy_gta2cs.py', '../_base_/schedules/toy_1k.py',
     '../_base_/default_runtime.py'
 ]
 train_dataloader = dict(

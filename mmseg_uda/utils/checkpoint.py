@@ -43,8 +43,7 @@ def checkpoint_safe_globals() -> List[Tuple[Any, str]]:
     the dtypes of the logged numbers (numpy 2 rebuilds a dtype from its
     class).
     """
-    safe = [(HistoryBuffer,
-             'mmengine.logging.history_buffer.HistoryBuffer'),
+    safe = [(HistoryBuffer, 'mmengine.logging.history_buffer.HistoryBuffer'),
             (history_buffer_getattr, 'builtins.getattr'),
             (np.ndarray, 'numpy.ndarray'), (np.dtype, 'numpy.dtype')]
     for module in ('numpy._core.multiarray', 'numpy.core.multiarray'):

@@ -31,7 +31,8 @@ def init_cpu_distributed(cfg: Config, launcher: str) -> None:
     cfg.model_wrapper_cfg = wrapper_cfg
     print_log(
         f'No GPU: rank {os.environ.get("RANK")} uses the gloo backend and '
-        'DDP on CPU.', logger='current')
+        'DDP on CPU.',
+        logger='current')
 
 
 def enable_amp(cfg: Config) -> Optional[str]:

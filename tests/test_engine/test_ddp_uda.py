@@ -32,7 +32,9 @@ def _worker(rank: int, world_size: int, port: int, sync: bool,
     initial = _flat_params(model)
     if sync:
         wrapped = MMSeparateDistributedDataParallel(
-            model, broadcast_buffers=False, find_unused_parameters=False,
+            model,
+            broadcast_buffers=False,
+            find_unused_parameters=False,
             device_ids=None)
         optim_wrapper = build_uda_optim_wrapper(wrapped.module, 0.01, 1e-3)
     else:

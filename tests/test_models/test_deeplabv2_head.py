@@ -9,7 +9,7 @@ def test_deeplabv2_head_sums_all_four_branches():
     head.init_weights()
     assert not hasattr(head, 'conv_seg')
     assert [b.dilation for b in head.aspp_branches] == [(6, 6), (12, 12),
-                                                         (18, 18), (24, 24)]
+                                                        (18, 18), (24, 24)]
     for branch in head.aspp_branches:
         assert branch.kernel_size == (3, 3)
         assert branch.out_channels == 5

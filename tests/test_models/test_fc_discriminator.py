@@ -13,8 +13,7 @@ def test_fc_discriminator_matches_the_paper():
     assert len(relus) == 4
     assert all(r.negative_slope == 0.2 for r in relus)
     assert not any(
-        isinstance(m, nn.modules.batchnorm._BatchNorm)
-        for m in disc.modules())
+        isinstance(m, nn.modules.batchnorm._BatchNorm) for m in disc.modules())
     x = torch.randn(2, 19, 64, 96)
     assert disc(x).shape == (2, 1, 64, 96)
     native = FCDiscriminator(in_channels=19, upsample_output=False)

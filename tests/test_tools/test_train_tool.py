@@ -7,7 +7,6 @@ import sys
 
 import pytest
 import torch
-
 from uda_test_utils import REPO_ROOT
 
 SOURCE_ONLY = osp.join(REPO_ROOT,
@@ -50,14 +49,16 @@ def last_test_metrics(work_dir: str) -> dict:
 
 def test_train_then_test_source_only(toy_workspace, tmp_path):
     work_dir = str(tmp_path / 'source_only')
-    run_tool('train.py', [SOURCE_ONLY, '--work-dir', work_dir,
-                          '--cfg-options'] + cpu_options(2), toy_workspace)
+    run_tool('train.py',
+             [SOURCE_ONLY, '--work-dir', work_dir, '--cfg-options'] +
+             cpu_options(2), toy_workspace)
     checkpoint = osp.join(work_dir, 'iter_2.pth')
     assert osp.isfile(checkpoint)
     test_dir = str(tmp_path / 'source_only_test')
-    run_tool('test.py', [
-        SOURCE_ONLY, checkpoint, '--work-dir', test_dir, '--cfg-options'
-    ] + cpu_options(2), toy_workspace)
+    run_tool(
+        'test.py',
+        [SOURCE_ONLY, checkpoint, '--work-dir', test_dir, '--cfg-options'] +
+        cpu_options(2), toy_workspace)
     metrics = last_test_metrics(test_dir)
     assert 0 <= metrics['mIoU'] <= 100
     assert 'mIoU13' in metrics and 'mIoU16' in metrics
@@ -72,25 +73,27 @@ def _final_state(work_dir: str, iters: int) -> dict:
 def test_resumed_run_matches_uninterrupted_run(toy_workspace, tmp_path):
     # The poly schedule is pinned to 4 iterations so that stopping after 2
     # and resuming runs exactly the same schedule.
-    pinned = ['param_scheduler.segmentor.0.end=4',
-              'param_scheduler.discriminator.0.end=4']
+    pinned = [
+        'param_scheduler.segmentor.0.end=4',
+        'param_scheduler.discriminator.0.end=4'
+    ]
     full = str(tmp_path / 'full')
     run_tool('train.py', [ADAPTSEGNET, '--work-dir', full, '--cfg-options'] +
              cpu_options(4) + pinned, toy_workspace)
     part = str(tmp_path / 'part')
     run_tool('train.py', [ADAPTSEGNET, '--work-dir', part, '--cfg-options'] +
              cpu_options(2) + pinned, toy_workspace)
-    proc = run_tool('train.py', [
-        ADAPTSEGNET, '--work-dir', part, '--resume', '--cfg-options'
-    ] + cpu_options(4) + pinned, toy_workspace)
+    proc = run_tool(
+        'train.py',
+        [ADAPTSEGNET, '--work-dir', part, '--resume', '--cfg-options'] +
+        cpu_options(4) + pinned, toy_workspace)
     assert 'resumed' in (proc.stdout + proc.stderr).lower()
 
     expected, resumed = _final_state(full, 4), _final_state(part, 4)
     assert resumed['meta']['iter'] == expected['meta']['iter'] == 4
     assert set(resumed['state_dict']) == set(expected['state_dict'])
     for key, value in expected['state_dict'].items():
-        torch.testing.assert_close(
-            resumed['state_dict'][key], value, msg=key)
+        torch.testing.assert_close(resumed['state_dict'][key], value, msg=key)
     for name in ('segmentor', 'discriminator'):
         assert name in resumed['optimizer']
     for key in ('segmentor', 'discriminator'):
@@ -99,14 +102,16 @@ def test_resumed_run_matches_uninterrupted_run(toy_workspace, tmp_path):
 
 
 def test_num_classes_mismatch_stops_training(toy_workspace, tmp_path):
-    proc = subprocess.run([
-        sys.executable,
-        osp.join(REPO_ROOT, 'tools', 'train.py'), SOURCE_ONLY, '--work-dir',
-        str(tmp_path), '--cfg-options', 'model.decode_head.num_classes=13'
-    ] + cpu_options(2),
-                          cwd=toy_workspace,
-                          capture_output=True,
-                          text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            osp.join(REPO_ROOT, 'tools', 'train.py'), SOURCE_ONLY,
+            '--work-dir',
+            str(tmp_path), '--cfg-options', 'model.decode_head.num_classes=13'
+        ] + cpu_options(2),
+        cwd=toy_workspace,
+        capture_output=True,
+        text=True)
     assert proc.returncode != 0
     assert 'num_classes=19' in proc.stderr
 
@@ -114,7 +119,9 @@ def test_num_classes_mismatch_stops_training(toy_workspace, tmp_path):
 def test_amp_flag_falls_back_on_cpu(toy_workspace, tmp_path):
     if torch.cuda.is_available():
         pytest.skip('the fallback is for CPU-only machines')
-    proc = run_tool('train.py', [
-        ADAPTSEGNET, '--work-dir', str(tmp_path), '--amp', '--cfg-options'
-    ] + cpu_options(1), toy_workspace)
+    proc = run_tool(
+        'train.py',
+        [ADAPTSEGNET, '--work-dir',
+         str(tmp_path), '--amp', '--cfg-options'] + cpu_options(1),
+        toy_workspace)
     assert 'AMP needs a CUDA device' in proc.stdout + proc.stderr

@@ -29,8 +29,8 @@ source_train_dataset = dict(
     type='CityscapesDataset',
     metainfo=dict(
         classes=('road', 'sidewalk', 'building', 'traffic light',
-                 'traffic sign', 'vegetation', 'sky', 'person', 'rider',
-                 'car', 'bus', 'motorcycle', 'bicycle')),
+                 'traffic sign', 'vegetation', 'sky', 'person', 'rider', 'car',
+                 'bus', 'motorcycle', 'bicycle')),
     data_root=source_root,
     data_prefix=dict(
         img_path='leftImg8bit/train', seg_map_path='gtFine/train'),

@@ -34,16 +34,17 @@ tta_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(
         type='TestTimeAug',
-        transforms=[[
-            dict(type='Resize', scale_factor=r, keep_ratio=True)
-            for r in img_ratios
-        ],
-                    [
-                        dict(type='RandomFlip', prob=0., direction='horizontal'),
-                        dict(type='RandomFlip', prob=1., direction='horizontal')
-                    ],
-                    [dict(type='LoadUDAAnnotations', label_mapping='cityscapes')],
-                    [dict(type='PackSegInputs')]])
+        transforms=[
+            [
+                dict(type='Resize', scale_factor=r, keep_ratio=True)
+                for r in img_ratios
+            ],
+            [
+                dict(type='RandomFlip', prob=0., direction='horizontal'),
+                dict(type='RandomFlip', prob=1., direction='horizontal')
+            ], [dict(type='LoadUDAAnnotations', label_mapping='cityscapes')],
+            [dict(type='PackSegInputs')]
+        ])
 ]
 
 source_train_dataset = dict(

@@ -33,7 +33,8 @@ class MultiOptimWrapperConstructor:
             it inside the entry it belongs to.
     """
 
-    def __init__(self, optim_wrapper_cfg: Dict[str, dict],
+    def __init__(self,
+                 optim_wrapper_cfg: Dict[str, dict],
                  paramwise_cfg: dict = None) -> None:
         if paramwise_cfg is not None:
             raise ValueError(

@@ -30,9 +30,10 @@ class MultiLevelDiscriminator(BaseModule):
         if not discriminators:
             raise ValueError('MultiLevelDiscriminator needs at least one '
                              'level in `discriminators`.')
-        self.levels = nn.ModuleDict(
-            {name: MODELS.build(cfg)
-             for name, cfg in discriminators.items()})
+        self.levels = nn.ModuleDict({
+            name: MODELS.build(cfg)
+            for name, cfg in discriminators.items()
+        })
 
     def forward(self, inputs: Dict[str, Tensor]) -> Dict[str, Tensor]:
         """Run each level's discriminator on the input of the same name."""

@@ -58,8 +58,8 @@ class AdaptSegNet(BaseUDASegmentor):
                  segmentor: ConfigType,
                  discriminator: ConfigType,
                  adv_weights: Dict[str, float],
-                 gan_loss: ConfigType = dict(type='GANLoss',
-                                             gan_type='vanilla'),
+                 gan_loss: ConfigType = dict(
+                     type='GANLoss', gan_type='vanilla'),
                  source_label: float = 1.0,
                  target_label: float = 0.0,
                  segmentor_checkpoint: Optional[str] = None,
@@ -129,10 +129,14 @@ class AdaptSegNet(BaseUDASegmentor):
         # 2) discriminators: Eq. 2 on the detached predictions.
         set_requires_grad(self.discriminator, True)
         with disc_optim.optim_context(self.discriminator):
-            src_scores = self.discriminator(
-                {k: v.detach() for k, v in src_adv.items()})
-            tgt_scores = self.discriminator(
-                {k: v.detach() for k, v in tgt_adv.items()})
+            src_scores = self.discriminator({
+                k: v.detach()
+                for k, v in src_adv.items()
+            })
+            tgt_scores = self.discriminator({
+                k: v.detach()
+                for k, v in tgt_adv.items()
+            })
             disc_losses = {}
             for level in self.adv_weights:
                 disc_losses[f'loss_disc.{level}'] = (

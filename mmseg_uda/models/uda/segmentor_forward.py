@@ -41,9 +41,10 @@ class SegmentorForward(BaseModule):
         heads = {'decode_head': self.model.decode_head}
         aux = getattr(self.model, 'auxiliary_head', None)
         if isinstance(aux, nn.ModuleList):
-            heads.update(
-                {f'auxiliary_head.{i}': head
-                 for i, head in enumerate(aux)})
+            heads.update({
+                f'auxiliary_head.{i}': head
+                for i, head in enumerate(aux)
+            })
         elif aux is not None:
             heads['auxiliary_head'] = aux
         return heads
@@ -67,7 +68,5 @@ class SegmentorForward(BaseModule):
             head_losses = head.loss_by_feat(logits[name], data_samples)
             prefix = 'decode' if name == 'decode_head' else name.replace(
                 'auxiliary_head', 'aux').replace('.', '_')
-            losses.update(
-                {f'{prefix}.{k}': v
-                 for k, v in head_losses.items()})
+            losses.update({f'{prefix}.{k}': v for k, v in head_losses.items()})
         return losses

@@ -8,9 +8,9 @@ import torch.nn.functional as F
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmseg.registry import MODELS
+from uda_test_utils import REPO_ROOT, build_adaptsegnet
 
 from mmseg_uda.models import GANLoss
-from uda_test_utils import REPO_ROOT, build_adaptsegnet
 
 
 def params_of(module):
@@ -36,8 +36,7 @@ def test_train_step_updates_segmentor_and_discriminators(
     assert all(p.requires_grad for p in model.discriminator.parameters())
 
 
-def test_losses_follow_the_paper_equations(toy_segmentor_cfg,
-                                           make_uda_batch):
+def test_losses_follow_the_paper_equations(toy_segmentor_cfg, make_uda_batch):
     # lr = 0: parameters stay, so the logged losses can be recomputed.
     model, optim_wrapper = build_adaptsegnet(
         toy_segmentor_cfg, levels=('decode_head', ), seg_lr=0., disc_lr=0.)
@@ -110,8 +109,7 @@ def test_predict_delegates_to_the_stock_segmentor(toy_segmentor_cfg,
     data = model.data_preprocessor(batch, False)
     expected = model.model.predict(data['inputs'], data['data_samples'])
     assert out[0].pred_sem_seg.shape == (32, 64)
-    assert torch.equal(out[0].pred_sem_seg.data,
-                       expected[0].pred_sem_seg.data)
+    assert torch.equal(out[0].pred_sem_seg.data, expected[0].pred_sem_seg.data)
 
 
 def test_bad_configs_raise(toy_segmentor_cfg, make_uda_batch):
@@ -145,7 +143,7 @@ def test_stock_segformer_inside_adaptsegnet(make_uda_batch):
             mean=[123.675, 116.28, 103.53],
             std=[58.395, 57.12, 57.375],
             bgr_to_rgb=True,
-        size_divisor=32),
+            size_divisor=32),
         backbone=dict(
             type='MixVisionTransformer',
             embed_dims=8,
@@ -189,11 +187,11 @@ def test_paper_configs_carry_the_paper_hyper_parameters():
         assert tuple(disc_optim.betas) == (0.9, 0.99)
         for scheduler in cfg.param_scheduler.values():
             assert scheduler[0].type == 'PolyLR' and scheduler[0].power == 0.9
-        assert (cfg.model_wrapper_cfg.type ==
-                'MMSeparateDistributedDataParallel')
+        assert (
+            cfg.model_wrapper_cfg.type == 'MMSeparateDistributedDataParallel')
         backbone = cfg.model.segmentor.backbone
-        assert backbone.depth == 101 and tuple(backbone.dilations) == (1, 1,
-                                                                        2, 4)
+        assert backbone.depth == 101 and tuple(
+            backbone.dilations) == (1, 1, 2, 4)
         assert backbone.norm_cfg.requires_grad is False and backbone.norm_eval
     multi = Config.fromfile(
         osp.join(REPO_ROOT,
@@ -222,8 +220,7 @@ def _distinct_models() -> list:
 
 
 @pytest.mark.parametrize(
-    'config', _distinct_models(),
-    ids=lambda c: osp.basename(c))
+    'config', _distinct_models(), ids=lambda c: osp.basename(c))
 def test_paper_models_run_one_iteration(config, make_uda_batch):
     cfg = _load_without_pretrained(config)
     model = MODELS.build(cfg.model)

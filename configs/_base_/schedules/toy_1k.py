@@ -6,9 +6,13 @@ optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4))
 param_scheduler = [
     dict(
-        type='PolyLR', power=0.9, eta_min=0., begin=0, end=2000,
+        type='PolyLR',
+        power=0.9,
+        eta_min=0.,
+        begin=0,
+        end=1000,
         by_epoch=False)
 ]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=2000, val_interval=2000)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=1000, val_interval=1000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')

@@ -1,5 +1,5 @@
 # AdaptSegNet's optimizers on the toy benchmark: the toy segmentor trains
-# from scratch, so its SGD learning rate is 0.01 (as in toy_2k.py) instead
+# from scratch, so its SGD learning rate is 0.01 (as in toy_1k.py) instead
 # of 2.5e-4; the discriminator keeps the paper's Adam 1e-4, (0.9, 0.99).
 optim_wrapper = dict(
     constructor='MultiOptimWrapperConstructor',
@@ -11,11 +11,15 @@ optim_wrapper = dict(
         optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.99))))
 poly_decay = [
     dict(
-        type='PolyLR', power=0.9, eta_min=0., begin=0, end=2000,
+        type='PolyLR',
+        power=0.9,
+        eta_min=0.,
+        begin=0,
+        end=1000,
         by_epoch=False)
 ]
 param_scheduler = dict(segmentor=poly_decay, discriminator=poly_decay)
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=2000, val_interval=2000)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=1000, val_interval=1000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 model_wrapper_cfg = dict(
