@@ -84,7 +84,7 @@ def summarize(name: str, runs: List[Dict[str, dict]]) -> str:
     """One line: mean +- std of mIoU per evaluated domain."""
     parts = []
     for domain in ('source', 'target'):
-        values = [run[domain]['mIoU'] for run in runs if domain in run]
+        values = [float(run[domain]['mIoU']) for run in runs if domain in run]
         if not values:
             continue
         std = statistics.stdev(values) if len(values) > 1 else 0.

@@ -3,9 +3,9 @@ import os.path as osp
 import pytest
 from mmseg.datasets import CityscapesDataset
 from mmseg.registry import DATASETS
+from uda_fixtures import column_values, make_crosscity
 
 from mmseg_uda.datasets import CROSSCITY_CLASSES
-from uda_fixtures import column_values, make_crosscity
 
 
 def build(root, **kwargs):

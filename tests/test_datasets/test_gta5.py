@@ -5,7 +5,6 @@ import pytest
 from mmengine.logging import MMLogger
 from mmseg.datasets import CityscapesDataset
 from mmseg.registry import DATASETS
-
 from uda_fixtures import column_values, make_gta5, write_image
 
 PIPELINE = [

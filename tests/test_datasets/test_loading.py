@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 from mmengine.logging import MMLogger
 from mmseg.registry import TRANSFORMS
-
 from uda_fixtures import (GTA5_IDS, SYNTHIA_IDS, column_values, id_map,
                           write_gray_label, write_image, write_palette_label,
                           write_synthia_label)

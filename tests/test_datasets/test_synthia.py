@@ -3,7 +3,6 @@ import os
 import pytest
 from mmseg.datasets import CityscapesDataset
 from mmseg.registry import DATASETS
-
 from uda_fixtures import column_values, make_synthia
 
 

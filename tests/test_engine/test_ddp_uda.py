@@ -6,7 +6,6 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 from mmengine.model import MMSeparateDistributedDataParallel
-
 from uda_test_utils import (build_adaptsegnet, build_uda_optim_wrapper,
                             make_uda_batch, toy_segmentor_cfg)
 

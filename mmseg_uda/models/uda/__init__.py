@@ -1,5 +1,10 @@
 from .adaptsegnet import AdaptSegNet
 from .base_uda_segmentor import BaseUDASegmentor
+from .fada import FADA
 from .segmentor_forward import SegmentorForward
+from .self_training import SelfTraining
 
-__all__ = ['AdaptSegNet', 'BaseUDASegmentor', 'SegmentorForward']
+__all__ = [
+    'AdaptSegNet', 'BaseUDASegmentor', 'SegmentorForward', 'SelfTraining',
+    'FADA'
+]

@@ -1,0 +1,83 @@
+# FADA stage 3 for Cityscapes -> Cross-City Rome: self-distillation on the
+# argmax pseudo labels of fada_r101_cs2crosscity-rome.py for the 3,200 Rome
+# training images, written beforehand by
+#   python tools/gen_pseudo_labels.py \
+#       configs/fada/fada_r101_cs2crosscity-rome.py \
+#       work_dirs/fada_r101_cs2crosscity-rome/iter_40000.pth \
+#       --out-dir data/crosscity/pseudo_labels/fada_r101_cs2crosscity-rome \
+#       --policy argmax
+# The recipe of fada_r101_gta2cs-distill.py (the Cross-City images are
+# 2048x1024 like Cityscapes'). The paper does not say whether its Cross-City
+# results use self-distillation.
+_base_ = [
+    '../_base_/models/deeplabv2_r101.py',
+    '../_base_/datasets/cs2crosscity_rome.py',
+    '../_base_/schedules/fada_distill_20k.py', '../_base_/default_runtime.py'
+]
+city = 'Rome'
+# relative to the target data_root (data/crosscity)
+pseudo_label_dir = 'pseudo_labels/fada_r101_cs2crosscity-rome'
+full_scale = (2048, 1024)
+crop_size = (512, 1024)
+color_jitter = dict(
+    type='PhotoMetricDistortion',
+    contrast_range=(0.5, 1.5),
+    saturation_range=(0.5, 1.5),
+    hue_delta=36)
+distill_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),  # uint8 class ids
+    dict(
+        type='RandomResize',
+        scale=full_scale,
+        ratio_range=(0.5, 1.5),
+        keep_ratio=True),
+    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='RandomFlip', prob=0.5),
+    color_jitter,
+    dict(type='PackSegInputs')
+]
+train_dataloader = dict(
+    _delete_=True,
+    batch_size=8,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(
+        type='CrossCityDataset',
+        data_root={{_base_.target_root}},
+        city=city,
+        split='train',
+        data_prefix=dict(
+            img_path=f'{city}/Images/Train', seg_map_path=pseudo_label_dir),
+        seg_map_suffix='_pseudo.png',
+        pipeline=distill_pipeline))
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=full_scale, keep_ratio=False),
+    dict(type='LoadUDAAnnotations', label_mapping='crosscity'),
+    dict(type='PackSegInputs')
+]
+val_dataloader = dict(dataset=dict(city=city, pipeline=test_pipeline))
+test_dataloader = val_dataloader
+tta_scales = [(1434, 717), (2048, 1024), (2662, 1331)]
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [
+                dict(type='Resize', scale=scale, keep_ratio=False)
+                for scale in tta_scales
+            ],
+            [
+                dict(type='RandomFlip', prob=0., direction='horizontal'),
+                dict(type='RandomFlip', prob=1., direction='horizontal')
+            ], [dict(type='LoadUDAAnnotations', label_mapping='crosscity')],
+            [dict(type='PackSegInputs')]
+        ])
+]
+norm_cfg = dict(type='SyncBN', requires_grad=True)
+model = dict(
+    backbone=dict(norm_cfg=norm_cfg, norm_eval=False),
+    decode_head=dict(num_classes=13))

@@ -1,0 +1,3 @@
+from .class_balanced_sampler import ClassBalancedSampler
+
+__all__ = ['ClassBalancedSampler']
