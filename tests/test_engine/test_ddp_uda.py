@@ -42,20 +42,29 @@ def _worker(rank: int, world_size: int, port: int, sync: bool,
     for step in range(3):  # every rank sees different data
         wrapped.train_step(
             make_uda_batch(seed=100 * rank + step), optim_wrapper)
-    final = _flat_params(model)
-    gathered = [torch.zeros_like(final) for _ in range(world_size)]
-    dist.all_gather(gathered, final)
-    if rank == 0:
-        torch.save(
-            dict(gathered=gathered, initial=initial, final=final),
-            os.path.join(out_dir, f'sync{int(sync)}.pth'))
+    # Each rank writes its own file: a collective on Python tensors right
+    # before exit can deadlock gloo's teardown (its worker thread frees the
+    # work's tensors under the GIL while the exiting main thread joins it).
+    torch.save(
+        dict(initial=initial, final=_flat_params(model)),
+        os.path.join(out_dir, f'sync{int(sync)}_rank{rank}.pth'))
+    dist.barrier()
     dist.destroy_process_group()
 
 
 def _run(sync: bool, out_dir: str) -> dict:
+    """Initial and final weights of rank 0 and the final ones of each rank.
+    """
     mp.spawn(
         _worker, args=(2, _free_port(), sync, out_dir), nprocs=2, join=True)
-    return torch.load(os.path.join(out_dir, f'sync{int(sync)}.pth'))
+    ranks = [
+        torch.load(os.path.join(out_dir, f'sync{int(sync)}_rank{rank}.pth'))
+        for rank in range(2)
+    ]
+    return dict(
+        initial=ranks[0]['initial'],
+        final=ranks[0]['final'],
+        gathered=[rank['final'] for rank in ranks])
 
 
 def test_two_ranks_hold_identical_weights(tmp_path):

@@ -43,18 +43,17 @@ def _worker(rank: int, world_size: int, port: int, checkpoint: str,
     for step in range(2):  # every rank sees different data
         wrapped.train_step(
             make_uda_batch(size=(32, 32), seed=100 * rank + step), optim)
-    final = _flat(model.parameters())
-    gathered = [torch.zeros_like(final) for _ in range(world_size)]
-    dist.all_gather(gathered, final)
+    # Each rank writes its own file: a collective on Python tensors right
+    # before exit can deadlock gloo's teardown (its worker thread frees the
+    # work's tensors under the GIL while the exiting main thread joins it).
+    result = dict(final=_flat(model.parameters()))
     if rank == 0:
-        torch.save(
-            dict(
-                gathered=gathered,
-                initial=initial,
-                final=final,
-                wrapped=sorted(wrapped_children),
-                segmentor=model.frozen_segmentor.state_dict()),
-            os.path.join(out_dir, 'ddp.pth'))
+        result.update(
+            initial=initial,
+            wrapped=sorted(wrapped_children),
+            segmentor=model.frozen_segmentor.state_dict())
+    torch.save(result, os.path.join(out_dir, f'rank{rank}.pth'))
+    dist.barrier()
     dist.destroy_process_group()
 
 
@@ -66,9 +65,10 @@ def test_ranks_stay_in_sync_and_the_segmentor_stays_frozen(tmp_path):
         args=(2, _free_port(), checkpoint, str(tmp_path)),
         nprocs=2,
         join=True)
-    result = torch.load(str(tmp_path / 'ddp.pth'))
+    result = torch.load(str(tmp_path / 'rank0.pth'))
     assert result['wrapped'] == ['discriminators', 'generators']
-    rank0, rank1 = result['gathered']
+    rank0 = result['final']
+    rank1 = torch.load(str(tmp_path / 'rank1.pth'))['final']
     assert not torch.equal(result['initial'], result['final'])  # trained
     torch.testing.assert_close(rank0, rank1, rtol=0, atol=1e-6)
     for name, value in result['segmentor'].items():
