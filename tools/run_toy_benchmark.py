@@ -14,7 +14,6 @@ Example::
 import argparse
 import copy
 import json
-import os
 import os.path as osp
 import statistics
 from typing import Dict, List
@@ -24,6 +23,7 @@ from mmengine.runner import Runner
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
 from mmseg_uda.datasets.toy import generate_toy_benchmark
+from mmseg_uda.utils import atomic_write
 
 DEFAULT_CONFIGS = [
     'configs/source_only/deeplabv2_r18_toy-gta2cs.py',
@@ -74,9 +74,9 @@ def run_one(config: str, seed: int, work_dir: str, eval_source: bool,
         cfg.test_dataloader.dataset = cfg.source_val_dataset
         cfg.experiment_name = f'{runner.experiment_name}_source_val'
         results['source'] = Runner.from_cfg(cfg).test()
-    with open(result_file + '.tmp', 'w') as f:
-        json.dump(results, f, indent=2, default=float)  # numpy scalars
-    os.replace(result_file + '.tmp', result_file)
+    atomic_write(result_file,
+                 json.dumps(results, indent=2,
+                            default=float).encode())  # numpy scalars
     return results
 
 

@@ -1,7 +1,6 @@
 """Class-balanced source sampling of FADA's official code."""
 import copy
 import json
-import os
 import os.path as osp
 from typing import Iterator, List, Optional, Sized
 
@@ -12,6 +11,8 @@ from mmengine.utils import track_parallel_progress, track_progress
 from mmseg.registry import DATA_SAMPLERS
 from PIL import Image
 from torch.utils.data import Sampler
+
+from ...utils import atomic_write
 
 #: Pipeline transforms that load labels; the sampler reuses the first one.
 LABEL_LOADERS = ('LoadUDAAnnotations', 'LoadAnnotations')
@@ -126,14 +127,12 @@ class ClassBalancedSampler(Sampler):
         else:
             classes = track_progress(image_classes, tasks)
         if cache_file and get_rank() == 0:
-            os.makedirs(osp.dirname(osp.abspath(cache_file)), exist_ok=True)
-            tmp_file = f'{cache_file}.tmp'
-            with open(tmp_file, 'w') as f:
-                json.dump(
+            atomic_write(
+                cache_file,
+                json.dumps(
                     dict(
                         num_classes=self.num_classes,
-                        labels=dict(zip(paths, classes))), f)
-            os.replace(tmp_file, cache_file)
+                        labels=dict(zip(paths, classes)))).encode())
         return classes
 
     @staticmethod

@@ -15,26 +15,14 @@ from mmengine.model import is_model_wrapper
 from mmengine.utils import scandir
 from mmseg.registry import HOOKS
 
+from ...utils import atomic_link_or_copy, atomic_write
 from ..pseudo_labels.generator import (INFO_FILE, PseudoLabelGenerator,
-                                       atomic_write, build_inference_dataset,
+                                       build_inference_dataset,
                                        inference_pipeline, read_info)
 
 #: Written into ``label_dir``: which round the training currently reads.
 PUBLISHED_FILE = 'pseudo_label_round.json'
 _ROUND_DIR = re.compile(r'^iter_(\d+)$')
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    """Atomically make ``dst`` a hard link to (or else a copy of) ``src``."""
-    os.makedirs(osp.dirname(dst), exist_ok=True)
-    tmp = osp.join(osp.dirname(dst), f'.{osp.basename(dst)}.{os.getpid()}.tmp')
-    if osp.lexists(tmp):
-        os.remove(tmp)
-    try:
-        os.link(src, tmp)
-    except OSError:  # another file system, or no hard links
-        shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
 
 
 @HOOKS.register_module()
@@ -263,7 +251,7 @@ class PseudoLabelHook(Hook):
             round_dir = self.round_dir(iteration)
             files = self._label_files(round_dir)
             for name in files:
-                _link_or_copy(
+                atomic_link_or_copy(
                     osp.join(round_dir, name), osp.join(self.label_dir, name))
             atomic_write(
                 osp.join(self.label_dir, PUBLISHED_FILE),
@@ -290,7 +278,7 @@ class PseudoLabelHook(Hook):
                     'model.')
             round_dir = self.round_dir(0)
             for name in files:
-                _link_or_copy(
+                atomic_link_or_copy(
                     osp.join(source, name), osp.join(round_dir, name))
             atomic_write(
                 osp.join(round_dir, INFO_FILE),

@@ -6,12 +6,11 @@ written atomically and existing ones are skipped, so an interrupted run
 resumes where it stopped; under ``torch.distributed`` every rank labels a
 disjoint shard.
 """
-import contextlib
 import copy
+import io
 import json
 import os
 import os.path as osp
-import tempfile
 from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
@@ -25,6 +24,7 @@ from mmseg.registry import DATASETS, TASK_UTILS
 from torch import Tensor
 from torch.utils.data import DataLoader
 
+from ...utils import atomic_write
 from .base_policy import IGNORE_INDEX, BasePseudoLabelPolicy
 
 #: Written into every output folder: the policy and whether it finished.
@@ -33,31 +33,6 @@ INFO_FILE = 'pseudo_labels.json'
 STATISTICS_FILE = 'statistics.npz'
 #: Per-rank partial statistics, so that the statistics pass resumes too.
 PARTIAL_STATISTICS_DIR = '.statistics'
-
-
-def atomic_write(path: str, content: bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file + rename.
-
-    Readers (dataloader workers, a resumed run) see either the old file or
-    the complete new one, never a partial write. The temporary file is
-    hidden (leading dot) and ends in ``.tmp``, so dataset scans by suffix
-    never pick it up.
-    """
-    directory = osp.dirname(path) or '.'
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp_path = tempfile.mkstemp(
-        dir=directory, prefix=f'.{osp.basename(path)}.', suffix='.tmp')
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp creates 0600 files
-        with os.fdopen(fd, 'wb') as f:
-            f.write(content)
-        os.replace(tmp_path, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(tmp_path)
-        raise
 
 
 def pseudo_label_path(img_path: str, img_dir: str, img_suffix: str,
@@ -136,12 +111,9 @@ def _write_json(path: str, content: dict) -> None:
 
 
 def _save_npz(path: str, arrays: Dict[str, np.ndarray]) -> None:
-    directory = osp.dirname(path)
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp_path = tempfile.mkstemp(dir=directory, suffix='.npz')
-    with os.fdopen(fd, 'wb') as f:
-        np.savez(f, **arrays)
-    os.replace(tmp_path, path)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    atomic_write(path, buffer.getvalue())
 
 
 class PseudoLabelGenerator:
