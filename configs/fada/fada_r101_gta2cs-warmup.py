@@ -1,7 +1,7 @@
 # FADA stage 1: source-only warm-up of DeepLabV2-R101 (ImageNet weights,
 # frozen BN) on GTA5 for 20k iterations with batch 8 (paper Sec. 4.3; the
 # official repo: 4 GPUs x 2). Batch sizes in these configs are totals on one
-# GPU; tools/run_fada_pipeline.py --gpus N divides them per GPU.
+# GPU; tools/run_pipeline.py --gpus N divides them per GPU.
 _base_ = [
     '../_base_/models/deeplabv2_r101.py', '../_base_/datasets/gta2cs.py',
     '../_base_/schedules/fada_warmup_20k.py', '../_base_/default_runtime.py'

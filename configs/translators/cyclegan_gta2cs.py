@@ -1,8 +1,11 @@
 # CycleGAN GTA5 <-> Cityscapes, the image translator of BDL and CIRN (stage
 # 1): ResNet-9-block generators, 70x70 PatchGAN discriminators, LS-GAN, cycle
-# weight 10, identity weight 0.5 (relative), image pools of 50; random
-# 452x452 crops of the images at their native resolution, batch 4 (BDL's
-# official settings). Apply it with tools/translate.py (see README.md).
+# weight 10, identity weight 0.5 (relative; CycleGAN's code and BDL's
+# official code, not in BDL's Eq. 2), image pools of 50; random 452x452
+# crops (BDL Sec. 4) of the images resized to a long side of 1024 (the
+# scale BDL's segmentation model trains at; the official code's
+# scale_width 1024), batch 4 (official code). Apply it with
+# tools/translate.py ... --scale 1024 563 (see README.md).
 _base_ = [
     '../_base_/models/deeplabv2_r101.py', '../_base_/datasets/gta2cs.py',
     '../_base_/schedules/cyclegan_125k.py', '../_base_/default_runtime.py'
@@ -12,8 +15,10 @@ _base_ = [
 # plain translator does not use it.
 segmentor = {{_base_.model}}
 crop_size = (452, 452)
+long_side = (1024, 1024)
 source_pipeline = [
     dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=long_side, keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackSegInputs')

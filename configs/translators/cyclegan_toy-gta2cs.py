@@ -1,15 +1,20 @@
 # CycleGAN on the built-in toy benchmark, CPU-sized (a few minutes with
 # OMP_NUM_THREADS=1): the architecture of cyclegan_gta2cs.py at 1/8 of the
 # width (base 8 channels) with 3 residual blocks, random 64x64 crops of the
-# 256x128 toy images, batch 1, 1k iterations. Loss weights, pools and
-# optimiser as CycleGAN.
+# toy images resized to 128x64 (the scale the toy segmentors train at;
+# translate with tools/translate.py ... --scale 128 64), batch 1, 1k
+# iterations. Loss weights, pools and optimiser as CycleGAN.
 _base_ = [
+    '../_base_/models/deeplabv2_r18-toy.py',
     '../_base_/datasets/toy_gta2cs.py',
     '../_base_/schedules/cyclegan_toy_1k.py', '../_base_/default_runtime.py'
 ]
+# The frozen toy segmentation model of the consistency variants.
+segmentor = {{_base_.model}}
 crop_size = (64, 64)
 source_pipeline = [
     dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale={{_base_.scale}}, keep_ratio=False),
     dict(type='RandomCrop', crop_size=crop_size),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackSegInputs')
@@ -31,6 +36,7 @@ data_preprocessor = dict(
     pad_val=0,
     seg_pad_val=255)
 model = dict(
+    _delete_=True,
     type='CycleGANTranslator',
     data_preprocessor=data_preprocessor,
     generator=dict(type='ResNetGenerator', base_channels=8, num_blocks=3),

@@ -12,7 +12,8 @@ class SegPerceptualLoss(nn.Module):
     """Keep a translation semantically consistent with its input.
 
     Li et al., "Bidirectional Learning for Domain Adaptation of Semantic
-    Segmentation", CVPR 2019, Eq. 3-4: with ``M`` the segmentation model,
+    Segmentation", CVPR 2019, Sec. 3.3 (used in Eq. 2): with ``M`` the
+    segmentation model,
 
     ``lambda_per * d(M(I), M(F(I))) + lambda_per_recon * d(M(I),
     M(F^-1(F(I))))``

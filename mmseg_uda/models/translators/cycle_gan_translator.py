@@ -90,9 +90,10 @@ class CycleGANTranslator(BaseModel):
     it from ``segmentor_checkpoint``. Translated images are converted to the
     segmentor's own input normalisation and channel order.
 
-    - ``perceptual_loss`` (BDL Eq. 3-4, :class:`SegPerceptualLoss`):
+    - ``perceptual_loss`` (BDL Sec. 3.3, :class:`SegPerceptualLoss`):
       segmentation outputs of every image vs those of its translation and
-      of its reconstruction, for both domains as in BDL's Eq. 2.
+      of its reconstruction, for both domains as in BDL's Eq. 2. The
+      outputs on the real images are targets: computed without autograd.
     - ``semantic_loss`` (CIRN Eq. 4, :class:`SemanticConsistencyLoss`):
       the source labels vs the segmentation of the translated source image.
 
@@ -319,8 +320,10 @@ class CycleGANTranslator(BaseModel):
                 translated = (
                     translated_source
                     if d == 'source' else self.segment(fake['source']))
-                terms = self.perceptual_loss(
-                    self.segment(real[d]), translated, self.segment(rec[d]))
+                with torch.no_grad():  # a target: no gradient reaches it
+                    reference = self.segment(real[d])
+                terms = self.perceptual_loss(reference, translated,
+                                             self.segment(rec[d]))
                 losses[f'loss_per.{d}'] = terms['translation']
                 losses[f'loss_per_recon.{d}'] = terms['reconstruction']
         if self.semantic_loss is not None:

@@ -1,10 +1,12 @@
 from .adaptsegnet import AdaptSegNet
 from .base_uda_segmentor import BaseUDASegmentor
+from .bdl import BDL
 from .fada import FADA
+from .pseudo_label_losses import PseudoLabelLossMixin
 from .segmentor_forward import SegmentorForward
 from .self_training import SelfTraining
 
 __all__ = [
-    'AdaptSegNet', 'BaseUDASegmentor', 'SegmentorForward', 'SelfTraining',
-    'FADA'
+    'AdaptSegNet', 'BaseUDASegmentor', 'BDL', 'SegmentorForward',
+    'SelfTraining', 'FADA', 'PseudoLabelLossMixin'
 ]

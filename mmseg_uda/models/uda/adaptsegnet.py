@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from mmengine.optim import OptimWrapperDict
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
-from mmseg.utils import ConfigType, OptConfigType
+from mmseg.utils import ConfigType, OptConfigType, SampleList
 from torch import Tensor
 
 from .base_uda_segmentor import BaseUDASegmentor, set_requires_grad
@@ -104,6 +104,15 @@ class AdaptSegNet(BaseUDASegmentor):
             inputs[level] = F.softmax(logits, dim=1)
         return inputs
 
+    def target_supervision(self, logits: Dict[str, Tensor],
+                           data_samples: SampleList) -> Dict[str, Tensor]:
+        """Supervised target losses of step 1; none in AdaptSegNet.
+
+        Subclasses that train on target pseudo labels (BDL) add them here,
+        computed from the logits of the same target forward pass.
+        """
+        return {}
+
     def train_uda_step(self, source: dict, target: dict,
                        optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
         seg_optim = optim_wrapper['segmentor']
@@ -116,6 +125,9 @@ class AdaptSegNet(BaseUDASegmentor):
             losses = self.segmentor_forward.loss_by_logits(
                 src_out['logits'], source['data_samples'])
             tgt_out = self.segmentor(target['inputs'])
+            losses.update(
+                self.target_supervision(tgt_out['logits'],
+                                        target['data_samples']))
             src_adv = self.adversarial_inputs(src_out,
                                               source['inputs'].shape[2:])
             tgt_adv = self.adversarial_inputs(tgt_out,

@@ -7,20 +7,17 @@ self-distillation with ``source_loss_weight=0``.
 """
 from typing import Dict, Optional
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
 from mmengine.optim import OptimWrapperDict
-from mmseg.models.utils import resize
 from mmseg.registry import MODELS
-from mmseg.utils import ConfigType, OptConfigType, SampleList
+from mmseg.utils import ConfigType, OptConfigType
 from torch import Tensor
 
 from .base_uda_segmentor import BaseUDASegmentor
+from .pseudo_label_losses import PseudoLabelLossMixin, weighted_losses
 
 
 @MODELS.register_module()
-class SelfTraining(BaseUDASegmentor):
+class SelfTraining(PseudoLabelLossMixin, BaseUDASegmentor):
     """Cross-entropy on source labels plus weighted target pseudo labels.
 
     Per iteration the segmentor minimises ``source_loss_weight * L_seg(S)
@@ -70,78 +67,6 @@ class SelfTraining(BaseUDASegmentor):
         self.source_loss_weight = source_loss_weight
         self.average_over_kept = average_over_kept
 
-    def soft_loss(self, logits: Tensor, data_samples: SampleList) -> Tensor:
-        """Soft cross-entropy of decode-head logits against soft labels."""
-        soft = [sample.gt_soft_seg.data for sample in data_samples]
-        height = max(label.shape[1] for label in soft)
-        width = max(label.shape[2] for label in soft)
-        # pad like the data preprocessor pads images (bottom / right); zero
-        # probabilities make padded pixels contribute nothing
-        soft = [
-            F.pad(label,
-                  (0, width - label.shape[2], 0, height - label.shape[1]))
-            for label in soft
-        ]
-        target = torch.stack(soft).to(logits)
-        logits = resize(
-            logits,
-            size=(height, width),
-            mode='bilinear',
-            align_corners=self.segmentor_forward.heads()
-            ['decode_head'].align_corners)
-        pixel_loss = -(target * F.log_softmax(logits, dim=1)).sum(dim=1)
-        return pixel_loss.mean()
-
-    def target_losses(self, logits: Dict[str, Tensor],
-                      data_samples: SampleList) -> Dict[str, Tensor]:
-        """Pseudo-label losses of the target batch, before weighting."""
-        if all('gt_soft_seg' in sample for sample in data_samples):
-            return {
-                'decode.loss_soft_ce':
-                self.soft_loss(logits['decode_head'], data_samples)
-            }
-        if not all('gt_sem_seg' in sample for sample in data_samples):
-            raise KeyError(
-                'SelfTraining needs target pseudo labels: point the target '
-                "dataset's data_prefix.seg_map_path at the pseudo-label "
-                "folder, set seg_map_suffix='_pseudo.png' and add "
-                'LoadAnnotations to the target pipeline (see '
-                'configs/self_training/README.md).')
-        losses = self.segmentor_forward.loss_by_logits(logits, data_samples)
-        scale = self._kept_pixel_scale(data_samples)
-        if scale is not None:
-            losses = {
-                name: value * scale if 'loss' in name else value
-                for name, value in losses.items()
-            }
-        return losses
-
-    def _kept_pixel_scale(self, data_samples: SampleList) -> Optional[float]:
-        """Factor turning means over all pixels into means over kept ones.
-
-        None when nothing is to be rescaled.
-        """
-        if not self.average_over_kept:
-            return None
-        heads = self.segmentor_forward.heads()
-        per_pixel = set()
-        for head in heads.values():
-            modules = head.loss_decode
-            if not isinstance(modules, nn.ModuleList):
-                modules = [modules]
-            per_pixel.update(
-                getattr(module, 'avg_non_ignore', False) for module in modules)
-        if per_pixel == {True}:
-            return None
-        if len(per_pixel) > 1:
-            raise ValueError(
-                'SelfTraining(average_over_kept=True) needs every head loss '
-                'to average the same way: set avg_non_ignore alike in all '
-                'loss_decode configs, or average_over_kept=False.')
-        labels = torch.stack([s.gt_sem_seg.data for s in data_samples])
-        kept = (labels != heads['decode_head'].ignore_index).sum().item()
-        return labels.numel() / max(kept, 1)
-
     def train_uda_step(self, source: dict, target: dict,
                        optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
         seg_optim = optim_wrapper['segmentor']
@@ -152,22 +77,11 @@ class SelfTraining(BaseUDASegmentor):
                 src_losses = self.segmentor_forward.loss_by_logits(
                     src_out['logits'], source['data_samples'])
                 losses.update(
-                    self._weighted(src_losses, 'source',
-                                   self.source_loss_weight))
+                    weighted_losses(src_losses, 'source',
+                                    self.source_loss_weight))
             tgt_out = self.segmentor(target['inputs'])
             tgt_losses = self.target_losses(tgt_out['logits'],
                                             target['data_samples'])
             losses.update(
-                self._weighted(tgt_losses, 'target', self.target_loss_weight))
+                weighted_losses(tgt_losses, 'target', self.target_loss_weight))
         return self.update(seg_optim, losses)
-
-    @staticmethod
-    def _weighted(losses: Dict[str, Tensor], domain: str,
-                  weight: float) -> Dict[str, Tensor]:
-        """Prefix the keys with the domain and weight the ``loss*`` terms."""
-        weighted = {}
-        for name, value in losses.items():
-            if name.split('.')[-1].startswith('loss'):
-                value = weight * value
-            weighted[f'{domain}.{name}'] = value
-        return weighted

@@ -1,0 +1,20 @@
+# BDL's M_0^(k) on SYNTHIA -> Cityscapes (Eq. 1): as bdl_r101_gta2cs.py with
+# SYNTHIA-RAND-CITYSCAPES translated by F^(k) (data/synthia_cs), trained on
+# the 19 Cityscapes classes (as the official code), reported as mIoU16 /
+# mIoU13 (the paper's Table 6 gives 13 classes for ResNet-101). Long side
+# 1024: SYNTHIA 1280x760 -> 1024x608.
+_base_ = ['./bdl_r101_gta2cs.py']
+source_pipeline = [
+    dict(type='LoadImageFromFile'),
+    # 16-bit labels, class id in the first channel (BGR order: channel 2)
+    dict(type='LoadUDAAnnotations', label_mapping='synthia', channel=2),
+    dict(type='Resize', scale={{_base_.long_side}}, keep_ratio=True),
+    dict(type='PackSegInputs')
+]
+train_dataloader = dict(
+    dataset=dict(
+        source=dict(
+            _delete_=True,
+            type='SynthiaDataset',
+            data_root='data/synthia_cs',
+            pipeline=source_pipeline)))

@@ -1,0 +1,8 @@
+# FADA's stages for fada_r101_synthia2cs:
+#   python tools/run_pipeline.py \
+#       configs/fada/fada_r101_synthia2cs_pipeline.py
+_base_ = ['../_base_/pipelines/fada.py']
+configs = dict(
+    warmup='configs/fada/fada_r101_synthia2cs-warmup.py',
+    adaptation='configs/fada/fada_r101_synthia2cs.py',
+    distillation='configs/fada/fada_r101_synthia2cs-distill.py')
