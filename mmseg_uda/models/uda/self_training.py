@@ -16,6 +16,7 @@ from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType, SampleList
 from torch import Tensor
 
+from ..utils.amp import float32_loss
 from .base_uda_segmentor import BaseUDASegmentor
 
 
@@ -70,8 +71,12 @@ class SelfTraining(BaseUDASegmentor):
         self.source_loss_weight = source_loss_weight
         self.average_over_kept = average_over_kept
 
+    @float32_loss
     def soft_loss(self, logits: Tensor, data_samples: SampleList) -> Tensor:
-        """Soft cross-entropy of decode-head logits against soft labels."""
+        """Soft cross-entropy of decode-head logits against soft labels.
+
+        Computed in float32, also under autocast.
+        """
         soft = [sample.gt_soft_seg.data for sample in data_samples]
         height = max(label.shape[1] for label in soft)
         width = max(label.shape[2] for label in soft)
