@@ -114,3 +114,14 @@ def test_variants_take_turns():
     tool.run_alternating([Recorder('a'), Recorder('b')], 'train', {}, 1, 2)
     assert calls == [('a', False), ('b', False), ('a', True), ('b', True),
                      ('a', True), ('b', True)]
+
+
+def test_compare_names_its_variants():
+    tool = load_tool()
+    assert tool.parse_args(['cfg.py']).compare is None
+    assert tool.parse_args(['cfg.py', '--compare']).compare == []
+    args = tool.parse_args(
+        ['cfg.py', '--compare', 'fp32', 'fp32+channels-last'])
+    assert args.compare == ['fp32', 'fp32+channels-last']
+    with pytest.raises(SystemExit):
+        tool.parse_args(['cfg.py', '--compare', 'fp8'])

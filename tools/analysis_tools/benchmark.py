@@ -6,10 +6,11 @@ dataset is needed. Reports the median time over ``--iters`` iterations after
 ``--warmup`` iterations, images per second, and peak memory (max allocated
 CUDA memory on GPU, peak process RSS on CPU).
 
-``--compare`` times fp32, AMP and AMP + channels-last in one run: three
-copies of the model (same initial weights, same batches) take turns
-iteration by iteration, so a noisy machine slows all of them alike, and
-the ratios to fp32 are printed.
+``--compare`` times fp32, AMP and AMP + channels-last (or the variants it
+names) in one run: one copy of the model per variant (same initial
+weights, same batches), taking turns iteration by iteration, so a noisy
+machine slows all of them alike; the speed-ups over the first are
+printed.
 
 Example::
 
@@ -42,12 +43,15 @@ from mmseg_uda.models import BaseUDASegmentor
 from mmseg_uda.utils import amp_config, enable_amp, optim_wrapper_cfgs
 from mmseg_uda.utils.launch import AMP_DTYPES
 
-#: ``--compare`` variants: name -> (AMP, channels-last).
-COMPARE_VARIANTS = {
+#: Variant name -> (AMP, channels-last).
+VARIANTS = {
     'fp32': (False, False),
+    'fp32+channels-last': (False, True),
     'amp': (True, False),
     'amp+channels-last': (True, True)
 }
+#: What ``--compare`` without names times.
+DEFAULT_COMPARE = ('fp32', 'amp', 'amp+channels-last')
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -82,9 +86,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='convert the model to channels-last (ChannelsLastHook)')
     parser.add_argument(
         '--compare',
-        action='store_true',
-        help='time fp32, AMP and AMP + channels-last alternately and print '
-        'the ratios (ignores --amp and --channels-last)')
+        nargs='*',
+        choices=list(VARIANTS),
+        metavar='VARIANT',
+        help='time variants alternately and print their speed-ups over the '
+        f'first; default: {" ".join(DEFAULT_COMPARE)}; choices: '
+        f'{", ".join(VARIANTS)} (ignores --amp and --channels-last)')
     parser.add_argument(
         '--device',
         default='cuda' if torch.cuda.is_available() else 'cpu',
@@ -251,17 +258,19 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
     cudnn_benchmark = bool(cfg.get('env_cfg', {}).get('cudnn_benchmark'))
     torch.backends.cudnn.benchmark = cudnn_benchmark
 
-    if args.compare:
-        specs = COMPARE_VARIANTS
+    compare = args.compare is not None
+    if compare:
+        names = args.compare or DEFAULT_COMPARE
     else:
-        name = 'amp' if args.amp else 'fp32'
+        names = ['amp' if args.amp else 'fp32']
         if args.channels_last:
-            name += '+channels-last'
-        specs = {name: (args.amp, args.channels_last)}
-    variants = [
-        Variant(name, cfg, args.device, amp, args.amp_dtype, channels_last)
-        for name, (amp, channels_last) in specs.items()
-    ]
+            names[0] += '+channels-last'
+    variants = []
+    for name in names:
+        amp, channels_last = VARIANTS[name]
+        variants.append(
+            Variant(name, cfg, args.device, amp, args.amp_dtype,
+                    channels_last))
 
     model = variants[0].model
     uda = isinstance(model, BaseUDASegmentor)
@@ -299,8 +308,9 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
     header = (f'{args.config} on {device}, {batch_size} image(s) of '
               f'{shape[0]}x{shape[1]} per domain, median of {args.iters} '
               f'after {args.warmup} warm-up iterations, cudnn.benchmark='
-              f'{cudnn_benchmark}')
-    if args.compare:
+              f'{cudnn_benchmark}' +
+              ('' if args.device.startswith('cuda') else ' (unused on CPU)'))
+    if compare:
         logger.info(header + ', variants alternating:\n' +
                     compare_table(variants, results, args.device) +
                     f'\n  {memory_kind} of the process (all variants): '
