@@ -41,14 +41,16 @@ def test_compare_prints_ratios_of_all_variants():
     proc = subprocess.run([
         sys.executable, TOOL,
         osp.join(REPO_ROOT, 'configs/fada/fada_r18_toy-gta2cs.py'),
-        '--shape', '32', '64', '--batch-size', '1', '--warmup', '1',
-        '--iters', '2', '--compare', '--amp-dtype', 'bfloat16',
+        '--shape', '32', '64', '--target-shape', '40', '48', '--batch-size',
+        '1', '--warmup', '1', '--iters', '2', '--compare', '--amp-dtype',
+        'bfloat16',
         '--cfg-options', 'model.segmentor_checkpoint=None'
     ],
                           capture_output=True,
                           text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout + proc.stderr
+    assert '1 image(s) of 32x64 per domain (target 40x48)' in out
     assert 'variants alternating' in out
     table = [line for line in out.splitlines() if line.startswith('| ')]
     assert table[0].startswith('| variant | train step | speed-up |')

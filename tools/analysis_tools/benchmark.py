@@ -65,6 +65,14 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         metavar=('H', 'W'),
         help='input size of every image (default: 512 1024)')
     parser.add_argument(
+        '--target-shape',
+        type=int,
+        nargs=2,
+        metavar=('H', 'W'),
+        help='size of the target images of UDA models, also used for '
+        'inference (default: --shape); e.g. --shape 720 1280 --target-shape '
+        '512 1024 for GTA5 -> Cityscapes at the papers\' resolution')
+    parser.add_argument(
         '--batch-size',
         type=int,
         help='images per domain (default: train_dataloader.batch_size)')
@@ -278,13 +286,14 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
     num_classes = segmentor_cfg.decode_head.num_classes
     batch_size = args.batch_size or cfg.train_dataloader.batch_size
     shape = tuple(args.shape)
+    target_shape = tuple(args.target_shape or shape) if uda else shape
     torch.manual_seed(1)
     train_batch = fake_domain(batch_size, shape, num_classes, True)
     if uda:
         train_batch = dict(
             source=train_batch,
-            target=fake_domain(batch_size, shape, num_classes, False))
-    test_batch = fake_domain(batch_size, shape, num_classes, False)
+            target=fake_domain(batch_size, target_shape, num_classes, False))
+    test_batch = fake_domain(batch_size, target_shape, num_classes, False)
 
     run_alternating(variants, 'train', train_batch, args.warmup, args.iters)
     train_memory, memory_kind = peak_memory_mb(args.device)
@@ -306,7 +315,10 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
         torch.cuda.get_device_name() if args.device.startswith('cuda') else
         f'CPU ({torch.get_num_threads()} threads)')
     header = (f'{args.config} on {device}, {batch_size} image(s) of '
-              f'{shape[0]}x{shape[1]} per domain, median of {args.iters} '
+              f'{shape[0]}x{shape[1]} per domain' +
+              (f' (target {target_shape[0]}x{target_shape[1]})'
+               if target_shape != shape else '') +
+              f', median of {args.iters} '
               f'after {args.warmup} warm-up iterations, cudnn.benchmark='
               f'{cudnn_benchmark}' +
               ('' if args.device.startswith('cuda') else ' (unused on CPU)'))
