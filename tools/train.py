@@ -29,7 +29,10 @@ def parse_args() -> argparse.Namespace:
         '--amp',
         action='store_true',
         default=False,
-        help='enable automatic-mixed-precision training')
+        help='mixed precision: AmpOptimWrapper for every optimizer (each '
+        'child of a UDA model), float16 with dynamic loss scaling; for '
+        'bfloat16 set amp_dtype="bfloat16" in the config (or '
+        '--cfg-options amp_dtype=bfloat16)')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -65,6 +68,12 @@ def main() -> None:
         reason = enable_amp(cfg)
         if reason:
             print_log(reason, logger='current', level=logging.WARNING)
+    elif cfg.get('amp_dtype', None):
+        print_log(
+            f'amp_dtype={cfg.amp_dtype!r} is set but --amp is not: '
+            'training in fp32.',
+            logger='current',
+            level=logging.WARNING)
     cfg.resume = args.resume
 
     init_cpu_distributed(cfg, args.launcher)

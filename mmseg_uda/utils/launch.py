@@ -1,6 +1,6 @@
 """Runner set-up shared by ``tools/train.py`` and ``tools/test.py``."""
 import os
-from typing import Optional
+from typing import Dict, Optional
 
 import torch
 import torch.distributed as dist
@@ -35,24 +35,90 @@ def init_cpu_distributed(cfg: Config, launcher: str) -> None:
         logger='current')
 
 
-def enable_amp(cfg: Config) -> Optional[str]:
+#: ``amp_dtype`` -> the loss scaling of the wrappers ``--amp`` switches:
+#: float16 needs dynamic loss scaling (mmseg's ``--amp``); bfloat16 has
+#: float32's exponent range and trains without it.
+AMP_DTYPES = dict(float16='dynamic', bfloat16=dict(enabled=False))
+#: Wrapper types ``--amp`` may switch (or leave, if already AMP).
+_PLAIN_WRAPPER, _AMP_WRAPPER = 'OptimWrapper', 'AmpOptimWrapper'
+
+
+def _wrapper_type(wrapper: dict) -> str:
+    wrapper_type = wrapper.get('type', _PLAIN_WRAPPER)
+    return getattr(wrapper_type, '__name__', wrapper_type)
+
+
+def optim_wrapper_cfgs(cfg: Config) -> Dict[str, dict]:
+    """Key -> every single-optimizer wrapper config of ``cfg``.
+
+    ``{'optim_wrapper': cfg.optim_wrapper}``, or one entry per child
+    (``'optim_wrapper.segmentor'``, ...) of a
+    ``MultiOptimWrapperConstructor`` config; the values are the config's
+    own dicts (edit them to change the config).
+    """
+    optim_wrapper = cfg.optim_wrapper
+    if optim_wrapper.get('constructor') == 'MultiOptimWrapperConstructor':
+        return {
+            f'optim_wrapper.{name}': value
+            for name, value in optim_wrapper.items() if isinstance(value, dict)
+        }
+    return {'optim_wrapper': optim_wrapper}
+
+
+def amp_config(cfg: Config, dtype: Optional[str] = None) -> str:
     """Switch every optimizer wrapper of ``cfg`` to ``AmpOptimWrapper``.
 
-    Handles both a single wrapper and the ``MultiOptimWrapperConstructor``
-    dicts of the UDA methods. Returns a reason when AMP was not enabled.
+    Handles a single wrapper and every child entry of a
+    ``MultiOptimWrapperConstructor`` config, so each child (segmentor,
+    discriminators, generators) gets its own ``AmpOptimWrapper`` with its
+    own loss scaler. Entries that already are ``AmpOptimWrapper`` are left
+    as they are; an entry's own ``dtype`` / ``loss_scale`` win over the
+    defaults. Works on any device (it only edits the config).
+
+    Args:
+        cfg (Config): The config, changed in place.
+        dtype (str, optional): ``'float16'`` (dynamic loss scaling, as
+            mmseg's ``--amp``) or ``'bfloat16'`` (no loss scaling).
+            Defaults to the config's top-level ``amp_dtype``, else float16.
+
+    Returns:
+        str: The autocast dtype of the switched wrappers.
+    """
+    dtype = dtype or cfg.get('amp_dtype', None) or 'float16'
+    if dtype not in AMP_DTYPES:
+        raise ValueError(
+            f'amp_dtype={dtype!r} is not supported; set amp_dtype (config '
+            f'or --cfg-options amp_dtype=...) to one of {list(AMP_DTYPES)}.')
+    for key, wrapper in optim_wrapper_cfgs(cfg).items():
+        wrapper_type = _wrapper_type(wrapper)
+        if wrapper_type == _AMP_WRAPPER:
+            continue
+        if wrapper_type != _PLAIN_WRAPPER:
+            raise ValueError(
+                f'--amp switches {_PLAIN_WRAPPER} to {_AMP_WRAPPER}, but '
+                f'{key}.type is {wrapper_type!r}; configure its mixed '
+                'precision in the config instead of passing --amp.')
+        wrapper['type'] = _AMP_WRAPPER
+        wrapper.setdefault('dtype', dtype)
+        child_dtype = str(wrapper['dtype']).replace('torch.', '')
+        wrapper.setdefault('loss_scale',
+                           AMP_DTYPES.get(child_dtype, 'dynamic'))
+    return dtype
+
+
+def enable_amp(cfg: Config, dtype: Optional[str] = None) -> Optional[str]:
+    """:func:`amp_config` on a GPU; returns why AMP was not enabled.
+
+    MMEngine's ``AmpOptimWrapper`` needs a CUDA (or NPU/MLU) device: on a
+    CPU-only machine the config is left unchanged and the reason returned.
+    A GPU without bfloat16 support stops with an error for
+    ``amp_dtype='bfloat16'``.
     """
     if not torch.cuda.is_available():
         return 'AMP needs a CUDA device; training continues in fp32.'
-    optim_wrapper = cfg.optim_wrapper
-    if optim_wrapper.get('constructor') == 'MultiOptimWrapperConstructor':
-        wrappers = [
-            value for value in optim_wrapper.values()
-            if isinstance(value, dict)
-        ]
-    else:
-        wrappers = [optim_wrapper]
-    for wrapper in wrappers:
-        if wrapper.get('type', 'OptimWrapper') != 'AmpOptimWrapper':
-            wrapper['type'] = 'AmpOptimWrapper'
-            wrapper.setdefault('loss_scale', 'dynamic')
+    dtype = amp_config(cfg, dtype)
+    if dtype == 'bfloat16' and not torch.cuda.is_bf16_supported():
+        raise ValueError(
+            f'amp_dtype=bfloat16 but {torch.cuda.get_device_name()} does '
+            'not support bfloat16; use amp_dtype=float16.')
     return None

@@ -6,32 +6,55 @@ dataset is needed. Reports the median time over ``--iters`` iterations after
 ``--warmup`` iterations, images per second, and peak memory (max allocated
 CUDA memory on GPU, peak process RSS on CPU).
 
+``--compare`` times fp32, AMP and AMP + channels-last (or the variants it
+names) in one run: one copy of the model per variant (same initial
+weights, same batches), taking turns iteration by iteration, so a noisy
+machine slows all of them alike; the speed-ups over the first are
+printed.
+
 Example::
 
     python tools/analysis_tools/benchmark.py \
         configs/adaptsegnet/adaptsegnet_r18_toy-gta2cs.py --shape 64 128
+    python tools/analysis_tools/benchmark.py CONFIG --compare \
+        --amp-dtype bfloat16
 """
 import argparse
+import contextlib
+import copy
 import resource
 import statistics
 import time
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, ContextManager, Dict, List, Optional, Tuple
 
 import torch
+import torch.nn as nn
 from mmengine.config import Config, DictAction
 from mmengine.logging import MMLogger
-from mmengine.optim import build_optim_wrapper
+from mmengine.optim import OptimWrapper, build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
+from mmseg_uda.engine.hooks import to_channels_last
 from mmseg_uda.models import BaseUDASegmentor
-from mmseg_uda.utils import enable_amp
+from mmseg_uda.utils import amp_config, enable_amp, optim_wrapper_cfgs
+from mmseg_uda.utils.launch import AMP_DTYPES
+
+#: Variant name -> (AMP, channels-last).
+VARIANTS = {
+    'fp32': (False, False),
+    'fp32+channels-last': (False, True),
+    'amp': (True, False),
+    'amp+channels-last': (True, True)
+}
+#: What ``--compare`` without names times.
+DEFAULT_COMPARE = ('fp32', 'amp', 'amp+channels-last')
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config', help='config file')
     parser.add_argument(
@@ -42,19 +65,85 @@ def parse_args() -> argparse.Namespace:
         metavar=('H', 'W'),
         help='input size of every image (default: 512 1024)')
     parser.add_argument(
+        '--target-shape',
+        type=int,
+        nargs=2,
+        metavar=('H', 'W'),
+        help='size of the target images of UDA models, also used for '
+        'inference (default: --shape); e.g. --shape 720 1280 --target-shape '
+        '512 1024 for GTA5 -> Cityscapes at the papers\' resolution')
+    parser.add_argument(
         '--batch-size',
         type=int,
         help='images per domain (default: train_dataloader.batch_size)')
     parser.add_argument('--warmup', type=int, default=3)
     parser.add_argument('--iters', type=int, default=10)
-    parser.add_argument('--amp', action='store_true', help='use AMP (GPU)')
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='mixed precision (GPU: AmpOptimWrapper per optimizer, as '
+        'tools/train.py --amp; CPU: autocast without loss scaling)')
+    parser.add_argument(
+        '--amp-dtype',
+        choices=list(AMP_DTYPES),
+        help='autocast dtype of --amp and --compare (default: the '
+        'config\'s amp_dtype, else float16)')
+    parser.add_argument(
+        '--channels-last',
+        action='store_true',
+        help='convert the model to channels-last (ChannelsLastHook)')
+    parser.add_argument(
+        '--compare',
+        nargs='*',
+        choices=list(VARIANTS),
+        metavar='VARIANT',
+        help='time variants alternately and print their speed-ups over the '
+        f'first; default: {" ".join(DEFAULT_COMPARE)}; choices: '
+        f'{", ".join(VARIANTS)} (ignores --amp and --channels-last)')
     parser.add_argument(
         '--device',
         default='cuda' if torch.cuda.is_available() else 'cpu',
         help='device to run on')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction, help='override')
-    return parser.parse_args()
+    return parser.parse_args(argv)
+
+
+class CPUAutocastOptimWrapper(OptimWrapper):
+    """``AmpOptimWrapper``'s autocast on CPU, where MMEngine's refuses to run.
+
+    Forward passes inside :meth:`optim_context` run under
+    ``torch.autocast('cpu', dtype)``, as ``AmpOptimWrapper`` does on GPU;
+    there is no loss scaler (bfloat16 needs none; float16 on CPU is timed
+    without one).
+
+    Args:
+        dtype (str): ``'bfloat16'`` or ``'float16'``.
+        **kwargs: Arguments of :class:`OptimWrapper`.
+    """
+
+    def __init__(self, dtype: str = 'bfloat16', **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.cast_dtype = getattr(torch, str(dtype).replace('torch.', ''))
+
+    @contextlib.contextmanager
+    def optim_context(self, model: nn.Module):
+        with super().optim_context(model), torch.autocast(
+                'cpu', dtype=self.cast_dtype):
+            yield
+
+
+def amp_variant_cfg(cfg: Config, dtype: Optional[str], device: str) -> str:
+    """Switch ``cfg`` to mixed precision on ``device``; return the dtype."""
+    if device.startswith('cuda'):
+        enable_amp(cfg, dtype)  # AmpOptimWrapper, as tools/train.py --amp
+        # the wrappers are AMP now: this only resolves the dtype
+        return amp_config(cfg, dtype)
+    dtype = amp_config(cfg, dtype)
+    for wrapper in optim_wrapper_cfgs(cfg).values():
+        wrapper['type'] = CPUAutocastOptimWrapper
+        wrapper.pop('loss_scale', None)
+    return dtype
 
 
 def fake_domain(batch_size: int, shape: Tuple[int, int], num_classes: int,
@@ -73,22 +162,6 @@ def fake_domain(batch_size: int, shape: Tuple[int, int], num_classes: int,
     return dict(inputs=inputs, data_samples=samples)
 
 
-def time_it(step: Callable[[], None], warmup: int, iters: int,
-            device: str) -> List[float]:
-    """Wall-clock seconds of each timed call of ``step``."""
-    times = []
-    for i in range(warmup + iters):
-        if device.startswith('cuda'):
-            torch.cuda.synchronize()
-        start = time.perf_counter()
-        step()
-        if device.startswith('cuda'):
-            torch.cuda.synchronize()
-        if i >= warmup:
-            times.append(time.perf_counter() - start)
-    return times
-
-
 def peak_memory_mb(device: str) -> Tuple[float, str]:
     """Peak memory so far and what it measures."""
     if device.startswith('cuda'):
@@ -98,72 +171,197 @@ def peak_memory_mb(device: str) -> Tuple[float, str]:
         resource.RUSAGE_SELF).ru_maxrss / 1024, 'peak RSS'
 
 
-def main() -> Dict[str, float]:
-    args = parse_args()
+class Variant:
+    """One model + optimizers, timed step by step.
+
+    Args:
+        name (str): Name in the report.
+        cfg (Config): The config (copied).
+        device (str): Device to run on.
+        amp (bool): Mixed precision.
+        amp_dtype (str, optional): Its dtype (see ``--amp-dtype``).
+        channels_last (bool): Convert the model to channels-last.
+        seed (int): Seed of the initial weights (the same for every
+            variant).
+    """
+
+    def __init__(self,
+                 name: str,
+                 cfg: Config,
+                 device: str,
+                 amp: bool = False,
+                 amp_dtype: Optional[str] = None,
+                 channels_last: bool = False,
+                 seed: int = 0) -> None:
+        cfg = copy.deepcopy(cfg)
+        self.name, self.device = name, device
+        self.dtype = amp_variant_cfg(cfg, amp_dtype, device) if amp else None
+        torch.manual_seed(seed)
+        self.model = MODELS.build(cfg.model).to(device)
+        if channels_last:
+            to_channels_last(self.model)
+        self.optim_wrapper = build_optim_wrapper(self.model, cfg.optim_wrapper)
+        self.train_times: List[float] = []
+        self.test_times: List[float] = []
+        self.step_memory_mb = 0.
+
+    def label(self) -> str:
+        return f'{self.name} ({self.dtype})' if self.dtype else self.name
+
+    def inference_context(self) -> ContextManager:
+        if self.dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(
+            self.device.split(':')[0], dtype=getattr(torch, self.dtype))
+
+    def _timed(self, step: Callable[[], None], times: List[float],
+               record: bool) -> None:
+        cuda = self.device.startswith('cuda')
+        if cuda:
+            torch.cuda.synchronize()
+            resident = torch.cuda.memory_allocated()
+            torch.cuda.reset_peak_memory_stats()
+        start = time.perf_counter()
+        step()
+        if cuda:
+            torch.cuda.synchronize()
+        if record:
+            times.append(time.perf_counter() - start)
+            if cuda:
+                self.step_memory_mb = max(
+                    self.step_memory_mb,
+                    (torch.cuda.max_memory_allocated() - resident) / 2**20)
+
+    def train(self, batch: dict, record: bool) -> None:
+        self.model.train()
+        self._timed(lambda: self.model.train_step(batch, self.optim_wrapper),
+                    self.train_times, record)
+
+    def test(self, batch: dict, record: bool) -> None:
+        self.model.eval()
+
+        def step() -> None:
+            with torch.no_grad(), self.inference_context():
+                self.model.test_step(batch)
+
+        self._timed(step, self.test_times, record)
+
+
+def run_alternating(variants: List[Variant], step: str, batch: dict,
+                    warmup: int, iters: int) -> None:
+    """Run ``step`` (train / test) of every variant, taking turns."""
+    for i in range(warmup + iters):
+        for variant in variants:
+            getattr(variant, step)(batch, record=i >= warmup)
+
+
+def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
+    """Run the benchmark; return per-variant results (name -> numbers)."""
+    args = parse_args(argv)
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     logger = MMLogger.get_instance('benchmark', log_level='INFO')
-    if args.amp:
-        reason = enable_amp(cfg)
-        if reason:
-            logger.warning(reason)
+    cudnn_benchmark = bool(cfg.get('env_cfg', {}).get('cudnn_benchmark'))
+    torch.backends.cudnn.benchmark = cudnn_benchmark
 
-    model = MODELS.build(cfg.model).to(args.device)
+    compare = args.compare is not None
+    if compare:
+        names = args.compare or DEFAULT_COMPARE
+    else:
+        names = ['amp' if args.amp else 'fp32']
+        if args.channels_last:
+            names[0] += '+channels-last'
+    variants = []
+    for name in names:
+        amp, channels_last = VARIANTS[name]
+        variants.append(
+            Variant(name, cfg, args.device, amp, args.amp_dtype,
+                    channels_last))
+
+    model = variants[0].model
     uda = isinstance(model, BaseUDASegmentor)
     segmentor_cfg = cfg.model.segmentor if uda else cfg.model
     num_classes = segmentor_cfg.decode_head.num_classes
     batch_size = args.batch_size or cfg.train_dataloader.batch_size
     shape = tuple(args.shape)
+    target_shape = tuple(args.target_shape or shape) if uda else shape
+    torch.manual_seed(1)
+    train_batch = fake_domain(batch_size, shape, num_classes, True)
+    if uda:
+        train_batch = dict(
+            source=train_batch,
+            target=fake_domain(batch_size, target_shape, num_classes, False))
+    test_batch = fake_domain(batch_size, target_shape, num_classes, False)
 
-    def make_batch(labelled_target: bool = False) -> dict:
-        source = fake_domain(batch_size, shape, num_classes, True)
-        if not uda:
-            return source
-        return dict(
-            source=source,
-            target=fake_domain(batch_size, shape, num_classes,
-                               labelled_target))
-
-    model.train()
-    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
-    train_batch = make_batch()
-    train_times = time_it(lambda: model.train_step(train_batch, optim_wrapper),
-                          args.warmup, args.iters, args.device)
+    run_alternating(variants, 'train', train_batch, args.warmup, args.iters)
     train_memory, memory_kind = peak_memory_mb(args.device)
-
-    model.eval()
-    test_batch = fake_domain(batch_size, shape, num_classes, False)
-    with torch.no_grad():
-        test_times = time_it(lambda: model.test_step(test_batch), args.warmup,
-                             args.iters, args.device)
-    test_memory, _ = peak_memory_mb(args.device)
+    run_alternating(variants, 'test', test_batch, args.warmup, args.iters)
+    memory, _ = peak_memory_mb(args.device)
 
     images_per_step = batch_size * (2 if uda else 1)
-    train_step = statistics.median(train_times)
-    test_step = statistics.median(test_times)
-    results = dict(
-        train_step_s=train_step,
-        train_images_per_s=images_per_step / train_step,
-        train_peak_memory_mb=train_memory,
-        test_step_s=test_step,
-        test_images_per_s=batch_size / test_step,
-        peak_memory_mb=test_memory)
+    results = {}
+    for variant in variants:
+        train_step = statistics.median(variant.train_times)
+        test_step = statistics.median(variant.test_times)
+        results[variant.name] = dict(
+            train_step_s=train_step,
+            train_images_per_s=images_per_step / train_step,
+            test_step_s=test_step,
+            test_images_per_s=batch_size / test_step,
+            step_memory_mb=variant.step_memory_mb)
     device = (
         torch.cuda.get_device_name() if args.device.startswith('cuda') else
         f'CPU ({torch.get_num_threads()} threads)')
-    logger.info(
-        f'{args.config} on {device}, {batch_size} image(s) of {shape[0]}x'
-        f'{shape[1]} per domain, median of {args.iters} after '
-        f'{args.warmup} warm-up iterations:\n'
-        f'  train step: {train_step:.3f} s, '
-        f'{results["train_images_per_s"]:.2f} images/s, '
-        f'{memory_kind} {train_memory:.0f} MiB\n'
-        f'  inference:  {test_step:.3f} s, '
-        f'{results["test_images_per_s"]:.2f} images/s, '
-        f'{memory_kind} {test_memory:.0f} MiB (cumulative peak)')
+    header = (f'{args.config} on {device}, {batch_size} image(s) of '
+              f'{shape[0]}x{shape[1]} per domain' +
+              (f' (target {target_shape[0]}x{target_shape[1]})'
+               if target_shape != shape else '') +
+              f', median of {args.iters} '
+              f'after {args.warmup} warm-up iterations, cudnn.benchmark='
+              f'{cudnn_benchmark}' +
+              ('' if args.device.startswith('cuda') else ' (unused on CPU)'))
+    if compare:
+        logger.info(header + ', variants alternating:\n' +
+                    compare_table(variants, results, args.device) +
+                    f'\n  {memory_kind} of the process (all variants): '
+                    f'{train_memory:.0f} MiB after training, {memory:.0f} '
+                    'MiB in all')
+    else:
+        result = results[variants[0].name]
+        logger.info(
+            f'{header}, {variants[0].label()}:\n'
+            f'  train step: {result["train_step_s"]:.3f} s, '
+            f'{result["train_images_per_s"]:.2f} images/s, '
+            f'{memory_kind} {train_memory:.0f} MiB\n'
+            f'  inference:  {result["test_step_s"]:.3f} s, '
+            f'{result["test_images_per_s"]:.2f} images/s, '
+            f'{memory_kind} {memory:.0f} MiB (cumulative peak)')
     return results
+
+
+def compare_table(variants: List[Variant], results: Dict[str, dict],
+                  device: str) -> str:
+    """Markdown table of the variants, speed-ups relative to the first."""
+    base = results[variants[0].name]
+    cuda = device.startswith('cuda')
+    rows = [
+        '| variant | train step | speed-up | inference / batch | speed-up | '
+        'train-step memory above resident |',
+        '| --- | --- | --- | --- | --- | --- |'
+    ]
+    for variant in variants:
+        result = results[variant.name]
+        memory = (f'{result["step_memory_mb"]:.0f} MiB'
+                  if cuda else 'n/a (CPU)')
+        rows.append(
+            f'| {variant.label()} | {result["train_step_s"]:.3f} s | '
+            f'{base["train_step_s"] / result["train_step_s"]:.2f}x | '
+            f'{result["test_step_s"] * 1000:.1f} ms | '
+            f'{base["test_step_s"] / result["test_step_s"]:.2f}x | '
+            f'{memory} |')
+    return '\n'.join(rows)
 
 
 if __name__ == '__main__':

@@ -1,5 +1,9 @@
+from .channels_last_hook import ChannelsLastHook, to_channels_last
 from .num_classes_check_hook import NumClassesCheckHook
 from .pseudo_label_hook import PseudoLabelHook
 from .uda_visualization_hook import UDAVisualizationHook
 
-__all__ = ['NumClassesCheckHook', 'PseudoLabelHook', 'UDAVisualizationHook']
+__all__ = [
+    'ChannelsLastHook', 'NumClassesCheckHook', 'PseudoLabelHook',
+    'UDAVisualizationHook', 'to_channels_last'
+]

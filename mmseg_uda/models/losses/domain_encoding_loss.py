@@ -7,6 +7,8 @@ import torch.nn.functional as F
 from mmseg.registry import MODELS
 from torch import Tensor
 
+from ..utils.amp import float32_loss
+
 #: Which half of the 2K discriminator channels a domain's encoding fills.
 DOMAINS = ('source', 'target')
 
@@ -113,9 +115,13 @@ class DomainEncodingLoss(nn.Module):
                                                                 knowledge)
         return torch.cat(halves, dim=1), keep
 
+    @float32_loss
     def forward(self, disc_logits: Tensor, class_logits: Tensor,
                 domain: str) -> Tensor:
         """Mean soft cross-entropy of ``disc_logits`` against the encoding.
+
+        Computed in float32 (also under autocast): the tempered softmax, the
+        clipping and the 2K-way log-softmax lose too much in half precision.
 
         Args:
             disc_logits (Tensor): ``(N, 2K, H, W)`` fine-grained

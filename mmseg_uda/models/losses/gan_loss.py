@@ -5,6 +5,8 @@ import torch.nn.functional as F
 from mmseg.registry import MODELS
 from torch import Tensor
 
+from ..utils.amp import float32_loss
+
 
 @MODELS.register_module()
 class GANLoss(nn.Module):
@@ -24,8 +26,12 @@ class GANLoss(nn.Module):
         self.gan_type = gan_type
         self.loss_weight = loss_weight
 
+    @float32_loss
     def forward(self, pred: Tensor, target_label: float) -> Tensor:
-        """Mean loss of discriminator logits against a constant label."""
+        """Mean loss of discriminator logits against a constant label.
+
+        Computed in float32 (also under autocast).
+        """
         target = torch.full_like(pred, float(target_label))
         if self.gan_type == 'vanilla':
             loss = F.binary_cross_entropy_with_logits(pred, target)

@@ -6,6 +6,8 @@ import torch.nn.functional as F
 from mmseg.registry import MODELS
 from torch import Tensor
 
+from ..utils.amp import float32_loss
+
 
 @MODELS.register_module()
 class SegPerceptualLoss(nn.Module):
@@ -55,9 +57,10 @@ class SegPerceptualLoss(nn.Module):
             return F.l1_loss(pred, target)
         return F.mse_loss(pred, target)
 
+    @float32_loss
     def forward(self, real: Tensor, translated: Tensor,
                 reconstructed: Tensor) -> Dict[str, Tensor]:
-        """Weighted terms ``translation`` and ``reconstruction``.
+        """Weighted terms ``translation`` and ``reconstruction`` (float32).
 
         Args:
             real (Tensor): Outputs of the segmentation model on the images.

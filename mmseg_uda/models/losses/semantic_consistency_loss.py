@@ -5,6 +5,8 @@ from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 from torch import Tensor
 
+from ..utils.amp import float32_loss
+
 
 @MODELS.register_module()
 class SemanticConsistencyLoss(nn.Module):
@@ -35,8 +37,9 @@ class SemanticConsistencyLoss(nn.Module):
         self.ignore_index = ignore_index
         self.align_corners = align_corners
 
+    @float32_loss
     def forward(self, logits: Tensor, labels: Tensor) -> Tensor:
-        """Weighted mean cross-entropy.
+        """Weighted mean cross-entropy, computed in float32.
 
         Args:
             logits (Tensor): Segmentation logits (N, C, h, w) of the

@@ -11,6 +11,7 @@ from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType
 from torch import Tensor
 
+from ..utils.amp import float32_loss
 from .base_uda_segmentor import BaseUDASegmentor, set_requires_grad
 
 #: Resolutions at which the domain-encoding losses can be computed.
@@ -132,9 +133,13 @@ class FADA(BaseUDASegmentor):
             align_corners=self.model.decode_head.align_corners)
         return disc_logits, class_logits
 
+    @float32_loss
     def source_losses(self, logits: Dict[str, Tensor],
                       data_samples: list) -> Dict[str, Tensor]:
-        """Supervised source losses, optionally on tempered logits."""
+        """Supervised source losses, optionally on tempered logits.
+
+        The temperature divides float32 logits, also under autocast.
+        """
         if self.source_ce_temperature is not None:
             logits = {
                 name: value / self.source_ce_temperature

@@ -8,6 +8,8 @@ from mmseg.models.utils import resize
 from mmseg.utils import SampleList
 from torch import Tensor
 
+from ..utils.amp import float32_loss
+
 
 def weighted_losses(losses: Dict[str, Tensor], domain: str,
                     weight: float) -> Dict[str, Tensor]:
@@ -38,8 +40,12 @@ class PseudoLabelLossMixin:
 
     average_over_kept: bool
 
+    @float32_loss
     def soft_loss(self, logits: Tensor, data_samples: SampleList) -> Tensor:
-        """Soft cross-entropy of decode-head logits against soft labels."""
+        """Soft cross-entropy of decode-head logits against soft labels.
+
+        Computed in float32, also under autocast.
+        """
         soft = [sample.gt_soft_seg.data for sample in data_samples]
         height = max(label.shape[1] for label in soft)
         width = max(label.shape[2] for label in soft)

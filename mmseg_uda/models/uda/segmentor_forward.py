@@ -7,6 +7,8 @@ from mmseg.models.segmentors import BaseSegmentor
 from mmseg.utils import SampleList
 from torch import Tensor
 
+from ..utils.amp import float32_loss
+
 
 class SegmentorForward(BaseModule):
     """Wrap a stock ``EncoderDecoder`` so one call returns features and logits.
@@ -55,6 +57,7 @@ class SegmentorForward(BaseModule):
         logits = {name: head(features) for name, head in self.heads().items()}
         return dict(features=features, logits=logits)
 
+    @float32_loss
     def loss_by_logits(self, logits: Dict[str, Tensor],
                        data_samples: SampleList) -> Dict[str, Tensor]:
         """Supervised losses of every head, named as ``EncoderDecoder`` does.
@@ -62,6 +65,8 @@ class SegmentorForward(BaseModule):
         Keys are ``decode.*`` for the decode head and ``aux.*`` (or
         ``aux_{i}.*``) for auxiliary heads; each head applies its own
         ``loss_decode`` weights (e.g. 0.1 for AdaptSegNet's conv4 head).
+        The logits are upsampled and compared in float32, also under
+        autocast (as mmseg 0.x's ``force_fp32`` did for its heads).
         """
         losses = {}
         for name, head in self.heads().items():
