@@ -72,8 +72,9 @@ def test_parallel_layout_sums_k_gated_classifications():
         for attention in head.attentions)
     torch.testing.assert_close(head.forward_branches([x])[1], expected)
     # more modules than ASPP branches are allowed here
-    assert len(build_head(num_attention=5,
-                          attention_layout='parallel').attentions) == 5
+    assert len(
+        build_head(num_attention=5,
+                   attention_layout='parallel').attentions) == 5
 
 
 def test_attention_changes_the_acm_output():
@@ -93,9 +94,10 @@ def test_classifier_params_pair_c_with_the_acm_classifier():
     assert len(c_params) == 8  # 4 convs: weight + bias
     attention = {id(p) for p in head.attentions.parameters()}
     assert not attention & {id(p) for p in c_params + acm_params}
-    assert {id(p) for p in head.parameters()} == (
-        attention | {id(p)
-                     for p in c_params + acm_params})
+    assert {id(p)
+            for p in head.parameters()} == (
+                attention | {id(p)
+                             for p in c_params + acm_params})
 
 
 def test_bad_settings_raise():
