@@ -24,9 +24,13 @@ def build_cirn(segmentor_cfg, **kwargs):
     return uda_test_utils.build_cirn(segmentor_cfg, **kwargs)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def progress():
-    """Set the iteration the runner's RuntimeInfoHook would publish."""
+    """Set the iteration the runner's RuntimeInfoHook would publish.
+
+    Every test starts at iteration 0 without ``max_iters`` (no damping),
+    whatever an earlier in-process runner left in the current MessageHub.
+    """
     hub = MessageHub.get_current_instance()
     before = (hub.get_info('iter'), hub.get_info('max_iters'))
 
@@ -34,9 +38,9 @@ def progress():
         hub.update_info('iter', iteration)
         hub.update_info('max_iters', max_iters)
 
+    set_progress(0, None)
     yield set_progress
-    hub.update_info('iter', before[0])
-    hub.update_info('max_iters', before[1])
+    set_progress(*before)
 
 
 def params_of(module):
