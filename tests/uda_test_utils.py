@@ -119,6 +119,40 @@ def build_adaptsegnet(
     return model, build_uda_optim_wrapper(model, seg_lr, disc_lr)
 
 
+def acm_segmentor_cfg(**head) -> ConfigDict:
+    """The tiny segmentor with CIRN's ACMHead (K = 2) as decode head."""
+    cfg = toy_segmentor_cfg()
+    cfg.decode_head = dict(
+        cfg.decode_head,
+        type='ACMHead',
+        num_attention=2,
+        attention_channels=8,
+        **head)
+    return cfg
+
+
+def build_cirn(segmentor_cfg: dict,
+               seg_lr: float = 0.01,
+               disc_lr: float = 1e-3,
+               **kwargs) -> Tuple[torch.nn.Module, OptimWrapperDict]:
+    """A small CIRN (one discriminator on the ACM head) and its optimizers.
+    """
+    cfg = dict(
+        type='CIRN',
+        segmentor=segmentor_cfg,
+        discriminator=dict(
+            type='MultiLevelDiscriminator',
+            discriminators=dict(
+                decode_head=dict(
+                    type='FCDiscriminator', in_channels=19,
+                    channels=(8, 16)))),
+        adv_weights=dict(decode_head=0.1))
+    cfg.update(kwargs)
+    model = MODELS.build(cfg)
+    model.init_weights()
+    return model, build_uda_optim_wrapper(model, seg_lr, disc_lr)
+
+
 def build_uda_optim_wrapper(model: torch.nn.Module, seg_lr: float,
                             disc_lr: float) -> OptimWrapperDict:
     """SGD for the segmentor, Adam for the discriminator, one per key."""

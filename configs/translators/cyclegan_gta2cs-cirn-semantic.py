@@ -1,14 +1,24 @@
 # CIRN stage 1 (paper Eq. 1-5): CycleGAN GTA5 -> Cityscapes with the
 # semantic-consistency loss of a frozen source-only model (Eq. 4, weight 1
 # in Eq. 5): the translated source image must still be segmented as its
-# source label. Eq. 5 has no identity term, so identity_weight is 0; it
-# writes the cycle term without a weight, and CIRN adopts CycleGAN, whose
-# cycle weight 10 we keep. Batch 1 (paper). The paper resizes GTA5 to
-# 1280x720 and Cityscapes to 1024x512; the 452x452 crops are taken from
-# these sizes, the scale the source-only model was trained at, so translate
-# with `tools/translate.py ... --scale 1280 720`. The paper gives no length,
-# so the run sees as many images as BDL's translator (20 epochs of GTA5 =
-# 499,320 iterations at batch 1, lr decay over the last 10).
+# source label. Where this follows the paper and where it does not:
+# - GAN form: Eq. 1-2 are the log (vanilla, BCE) GAN loss, used here; the
+#   CycleGAN code the paper adopts uses LS-GAN instead
+#   (--cfg-options model.gan_loss.gan_type=lsgan).
+# - Eq. 5 has no identity term, so identity_weight is 0.
+# - Deviation: Eq. 5 adds the cycle term with weight 1; we keep CycleGAN's
+#   cycle weight 10 (the paper says it employs CycleGAN;
+#   --cfg-options model.cycle_weight=1.0 for Eq. 5's literal form).
+# - Eq. 4 sums over pixels; SemanticConsistencyLoss averages over the
+#   labelled pixels so that Eq. 5's weight 1 keeps its meaning next to the
+#   averaged GAN and cycle terms. Each discriminator loss is halved as in
+#   CycleGAN (not in Eq. 1-2; no effect on Adam's steps).
+# - Batch 1 and Adam 2e-4, betas (0.5, 0.999) (paper). The paper resizes
+#   GTA5 to 1280x720 and Cityscapes to 1024x512; the 452x452 crops are taken
+#   from these sizes, the scale the source-only model was trained at, so
+#   translate with `tools/translate.py ... --scale 1280 720`. The paper gives
+#   no length, so the run sees as many images as BDL's translator (20 epochs
+#   of GTA5 = 499,320 iterations at batch 1, lr decay over the last 10).
 # segmentor_checkpoint: the source-only model of
 # configs/source_only/deeplabv2_r101_gta2cs.py.
 _base_ = ['./cyclegan_gta2cs.py']
@@ -39,6 +49,8 @@ train_dataloader = dict(
         source=dict(pipeline=source_pipeline),
         target=dict(pipeline=target_pipeline)))
 model = dict(
+    gan_loss=dict(type='GANLoss', gan_type='vanilla'),
+    cycle_weight=10.0,
     identity_weight=0.0,
     segmentor={{_base_.segmentor}},
     segmentor_checkpoint='work_dirs/deeplabv2_r101_gta2cs/iter_150000.pth',

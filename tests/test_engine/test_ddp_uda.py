@@ -1,13 +1,20 @@
-"""Two gloo processes train AdaptSegNet under MMSeparateDDP on CPU."""
+"""Two gloo processes train UDA models under MMSeparateDDP on CPU."""
 import os
 import socket
 
+import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 from mmengine.model import MMSeparateDistributedDataParallel
-from uda_test_utils import (build_adaptsegnet, build_uda_optim_wrapper,
-                            make_uda_batch, toy_segmentor_cfg)
+from uda_test_utils import (acm_segmentor_cfg, build_adaptsegnet, build_cirn,
+                            build_uda_optim_wrapper, make_uda_batch,
+                            toy_segmentor_cfg)
+
+#: The UDA models under test, built on every rank.
+BUILDERS = dict(
+    adaptsegnet=lambda: build_adaptsegnet(toy_segmentor_cfg()),
+    cirn=lambda: build_cirn(acm_segmentor_cfg()))
 
 
 def _free_port() -> int:
@@ -16,18 +23,30 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _flat_params(module: torch.nn.Module) -> torch.Tensor:
-    return torch.cat([p.detach().flatten() for p in module.parameters()])
+def _flat_params(module: torch.nn.Module, parts=('', )) -> torch.Tensor:
+    """The parameters whose names contain one of ``parts``, flat."""
+    return torch.cat([torch.zeros(0)] + [
+        p.detach().flatten() for name, p in module.named_parameters()
+        if any(part in name for part in parts)
+    ])
 
 
-def _worker(rank: int, world_size: int, port: int, sync: bool,
-            out_dir: str) -> None:
+#: Parameter groups compared across ranks (parts of parameter names; DDP
+#: inserts ``module.`` after the child's name).
+GROUPS = dict(
+    all=('', ),
+    acm=('decode_head.acm_branches.', 'decode_head.attentions.'),
+    discriminator=('discriminator.', ))
+
+
+def _worker(rank: int, world_size: int, port: int, sync: bool, out_dir: str,
+            method: str) -> None:
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     dist.init_process_group('gloo', rank=rank, world_size=world_size)
     # with DDP the inits differ (DDP broadcasts rank 0's); without, only
     # the data differs between the ranks
     torch.manual_seed(rank if sync else 0)
-    model, _ = build_adaptsegnet(toy_segmentor_cfg())
+    model, _ = BUILDERS[method]()
     initial = _flat_params(model)
     if sync:
         wrapped = MMSeparateDistributedDataParallel(
@@ -45,37 +64,56 @@ def _worker(rank: int, world_size: int, port: int, sync: bool,
     # Each rank writes its own file: a collective on Python tensors right
     # before exit can deadlock gloo's teardown (its worker thread frees the
     # work's tensors under the GIL while the exiting main thread joins it).
+    final = {
+        group: _flat_params(model, prefix)
+        for group, prefix in GROUPS.items()
+    }
     torch.save(
-        dict(initial=initial, final=_flat_params(model)),
+        dict(initial=initial, final=final),
         os.path.join(out_dir, f'sync{int(sync)}_rank{rank}.pth'))
     dist.barrier()
     dist.destroy_process_group()
 
 
-def _run(sync: bool, out_dir: str) -> dict:
-    """Initial and final weights of rank 0 and the final ones of each rank.
+def _run(sync: bool, out_dir: str, method: str) -> dict:
+    """Initial and final weights of rank 0 and the final ones of each rank
+    (per parameter group).
     """
     mp.spawn(
-        _worker, args=(2, _free_port(), sync, out_dir), nprocs=2, join=True)
+        _worker,
+        args=(2, _free_port(), sync, out_dir, method),
+        nprocs=2,
+        join=True)
     ranks = [
         torch.load(os.path.join(out_dir, f'sync{int(sync)}_rank{rank}.pth'))
         for rank in range(2)
     ]
     return dict(
         initial=ranks[0]['initial'],
-        final=ranks[0]['final'],
+        final=ranks[0]['final']['all'],
         gathered=[rank['final'] for rank in ranks])
 
 
-def test_two_ranks_hold_identical_weights(tmp_path):
-    result = _run(sync=True, out_dir=str(tmp_path))
+@pytest.mark.parametrize('method', sorted(BUILDERS))
+def test_two_ranks_hold_identical_weights(tmp_path, method):
+    result = _run(sync=True, out_dir=str(tmp_path), method=method)
     rank0, rank1 = result['gathered']
     assert not torch.equal(result['initial'], result['final'])  # trained
-    torch.testing.assert_close(rank0, rank1, rtol=0, atol=1e-6)
+    torch.testing.assert_close(rank0['all'], rank1['all'], rtol=0, atol=1e-6)
+    if method == 'cirn':
+        # the ACM (its classifier, trained with the weight-discrepancy loss
+        # outside the forward pass, and its attention modules) and the
+        # discriminator in particular
+        assert rank0['acm'].numel() > 0
+        for group in ('acm', 'discriminator'):
+            torch.testing.assert_close(
+                rank0[group], rank1[group], rtol=0, atol=1e-6)
 
 
-def test_without_ddp_ranks_drift_apart(tmp_path):
+@pytest.mark.parametrize('method', sorted(BUILDERS))
+def test_without_ddp_ranks_drift_apart(tmp_path, method):
     """Control: the same run without gradient sync ends with other weights."""
-    result = _run(sync=False, out_dir=str(tmp_path))
+    result = _run(sync=False, out_dir=str(tmp_path), method=method)
     rank0, rank1 = result['gathered']
-    assert (rank0 - rank1).abs().max() > 1e-4
+    for group in GROUPS if method == 'cirn' else ('all', ):
+        assert (rank0[group] - rank1[group]).abs().max() > 1e-4, group

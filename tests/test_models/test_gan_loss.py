@@ -27,3 +27,27 @@ def test_lsgan_loss_is_mse_and_weighted():
 def test_unknown_gan_type():
     with pytest.raises(ValueError, match='gan_type'):
         GANLoss('wgan')
+
+
+@pytest.mark.parametrize('gan_type', ['vanilla', 'lsgan'])
+def test_per_pixel_weight(gan_type):
+    """CLAN / CIRN Eq. 7: mean over pixels of weight * loss."""
+    loss = GANLoss(gan_type, loss_weight=2.)
+    pred = torch.tensor([0., 2., -1.]).view(1, 1, 1, 3)
+    weight = torch.tensor([0.4, 40.4, 1.]).view(1, 1, 1, 3)
+    if gan_type == 'vanilla':  # label 0: -log(1 - sigmoid(x))
+        per_pixel = [math.log(1 + math.exp(x)) for x in (0., 2., -1.)]
+    else:
+        per_pixel = [x**2 for x in (0., 2., -1.)]
+    expected = 2. * (0.4 * per_pixel[0] + 40.4 * per_pixel[1] +
+                     1. * per_pixel[2]) / 3
+    assert loss(pred, 0., weight).item() == pytest.approx(expected, rel=1e-6)
+    # a weight of ones is the unweighted loss
+    torch.testing.assert_close(
+        loss(pred, 0., torch.ones(1, 1, 1, 1)), loss(pred, 0.))
+
+
+def test_weight_must_broadcast_to_the_logits():
+    loss = GANLoss('vanilla')
+    with pytest.raises(ValueError, match='does not broadcast'):
+        loss(torch.zeros(1, 1, 4, 4), 1., torch.ones(2, 1, 4, 4))

@@ -1,3 +1,4 @@
+from .acm_head import ACMHead
 from .deeplabv2_head import DeepLabV2Head
 
-__all__ = ['DeepLabV2Head']
+__all__ = ['DeepLabV2Head', 'ACMHead']

@@ -1,9 +1,11 @@
+from .cosine_distance import cosine_distance_map
 from .domain_encoding_loss import DomainEncodingLoss
 from .gan_loss import GANLoss
 from .seg_perceptual_loss import SegPerceptualLoss
 from .semantic_consistency_loss import SemanticConsistencyLoss
+from .weight_discrepancy_loss import WeightDiscrepancyLoss
 
 __all__ = [
     'GANLoss', 'SegPerceptualLoss', 'SemanticConsistencyLoss',
-    'DomainEncodingLoss'
+    'DomainEncodingLoss', 'WeightDiscrepancyLoss', 'cosine_distance_map'
 ]

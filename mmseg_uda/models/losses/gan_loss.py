@@ -1,4 +1,6 @@
 """Adversarial losses for domain discriminators."""
+from typing import Optional
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -27,14 +29,33 @@ class GANLoss(nn.Module):
         self.loss_weight = loss_weight
 
     @float32_loss
-    def forward(self, pred: Tensor, target_label: float) -> Tensor:
+    def forward(self,
+                pred: Tensor,
+                target_label: float,
+                weight: Optional[Tensor] = None) -> Tensor:
         """Mean loss of discriminator logits against a constant label.
+
+        Args:
+            pred (Tensor): Discriminator logits, e.g. (N, 1, H, W).
+            target_label (float): The label every logit is compared with.
+            weight (Tensor, optional): Per-element weights broadcastable to
+                ``pred`` (e.g. CLAN's and CIRN's per-pixel
+                ``epsilon + lambda_cos * R``, (N, 1, H, W)); the loss is
+                then the mean of ``weight * loss`` over all elements.
 
         Computed in float32 (also under autocast).
         """
+        if weight is not None and torch.broadcast_shapes(
+                pred.shape, weight.shape) != pred.shape:
+            raise ValueError(
+                f'GANLoss: weight of shape {tuple(weight.shape)} does not '
+                f'broadcast to the logits of shape {tuple(pred.shape)}.')
         target = torch.full_like(pred, float(target_label))
         if self.gan_type == 'vanilla':
-            loss = F.binary_cross_entropy_with_logits(pred, target)
+            loss = F.binary_cross_entropy_with_logits(
+                pred, target, reduction='none')
         else:
-            loss = F.mse_loss(pred, target)
-        return self.loss_weight * loss
+            loss = F.mse_loss(pred, target, reduction='none')
+        if weight is not None:
+            loss = weight * loss
+        return self.loss_weight * loss.mean()

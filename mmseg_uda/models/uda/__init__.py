@@ -1,12 +1,13 @@
 from .adaptsegnet import AdaptSegNet
 from .base_uda_segmentor import BaseUDASegmentor
 from .bdl import BDL
+from .cirn import CIRN
 from .fada import FADA
 from .pseudo_label_losses import PseudoLabelLossMixin
 from .segmentor_forward import SegmentorForward
 from .self_training import SelfTraining
 
 __all__ = [
-    'AdaptSegNet', 'BaseUDASegmentor', 'BDL', 'SegmentorForward',
+    'AdaptSegNet', 'BaseUDASegmentor', 'BDL', 'CIRN', 'SegmentorForward',
     'SelfTraining', 'FADA', 'PseudoLabelLossMixin'
 ]

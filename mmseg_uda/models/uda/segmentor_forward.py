@@ -52,10 +52,33 @@ class SegmentorForward(BaseModule):
         return heads
 
     def forward(self, inputs: Tensor) -> Dict[str, object]:
-        """Return ``dict(features=[...], logits={head_name: logits})``."""
+        """Return features, the logits of every head and of their branches.
+
+        ``dict(features=[...], logits={head_name: logits},
+        branch_logits={head_name: (logits, ...)})``: heads made of several
+        classifiers whose outputs are summed (CIRN's :class:`ACMHead`)
+        expose them through ``forward_branches``; ``logits`` holds their
+        sum, which is what the head's ``forward`` returns, and
+        ``branch_logits`` the parts, computed in the same pass.
+        """
         features = self.model.extract_feat(inputs)
-        logits = {name: head(features) for name, head in self.heads().items()}
-        return dict(features=features, logits=logits)
+        logits, branch_logits = {}, {}
+        for name, head in self.heads().items():
+            if hasattr(head, 'forward_branches'):
+                branch_logits[name] = head.forward_branches(features)
+                logits[name] = sum(branch_logits[name])
+            else:
+                logits[name] = head(features)
+        return dict(
+            features=features, logits=logits, branch_logits=branch_logits)
+
+    @staticmethod
+    def loss_prefix(head_name: str) -> str:
+        """``decode`` / ``aux`` / ``aux_{i}``: the loss-name prefix of a head.
+        """
+        if head_name == 'decode_head':
+            return 'decode'
+        return head_name.replace('auxiliary_head', 'aux').replace('.', '_')
 
     @float32_loss
     def loss_by_logits(self, logits: Dict[str, Tensor],
@@ -71,7 +94,6 @@ class SegmentorForward(BaseModule):
         losses = {}
         for name, head in self.heads().items():
             head_losses = head.loss_by_feat(logits[name], data_samples)
-            prefix = 'decode' if name == 'decode_head' else name.replace(
-                'auxiliary_head', 'aux').replace('.', '_')
+            prefix = self.loss_prefix(name)
             losses.update({f'{prefix}.{k}': v for k, v in head_losses.items()})
         return losses
