@@ -37,8 +37,8 @@ import mmseg_uda  # noqa: F401  (registers the plugin)
 from mmseg_uda.engine.pseudo_labels import (PseudoLabelGenerator,
                                             build_inference_dataset,
                                             inference_pipeline)
-from mmseg_uda.models.uda.base_uda_segmentor import (BaseUDASegmentor,
-                                                     load_segmentor_checkpoint)
+from mmseg_uda.models.uda import BaseUDASegmentor
+from mmseg_uda.models.utils import load_segmentor_checkpoint
 from mmseg_uda.utils import init_cpu_distributed
 
 #: Short policy names of the command line -> registered policy types.

@@ -39,8 +39,8 @@ from torch.utils.data import DataLoader, Subset
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
 from mmseg_uda.evaluation import ClassCenterDistance
-from mmseg_uda.models.uda.base_uda_segmentor import (BaseUDASegmentor,
-                                                     load_segmentor_checkpoint)
+from mmseg_uda.models.uda import BaseUDASegmentor
+from mmseg_uda.models.utils import load_segmentor_checkpoint
 
 #: Transforms kept from a dataset pipeline: loading, resizing, packing.
 DETERMINISTIC_TRANSFORMS = ('LoadImageFromFile', 'LoadAnnotations',

@@ -1,3 +1,9 @@
 from .local_pretrained import LocalPretrained
+from .requires_grad import set_requires_grad
+from .segmentor_checkpoint import (UDA_SEGMENTOR_PREFIX,
+                                   load_segmentor_checkpoint)
 
-__all__ = ['LocalPretrained']
+__all__ = [
+    'LocalPretrained', 'UDA_SEGMENTOR_PREFIX', 'load_segmentor_checkpoint',
+    'set_requires_grad'
+]
