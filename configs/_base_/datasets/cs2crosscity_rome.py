@@ -24,6 +24,24 @@ test_pipeline = [
     dict(type='LoadUDAAnnotations', label_mapping='crosscity'),
     dict(type='PackSegInputs')
 ]
+# tools/test.py --tta: mmseg's Cityscapes multi-scale + flip testing
+img_ratios = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75]
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [
+                dict(type='Resize', scale_factor=r, keep_ratio=True)
+                for r in img_ratios
+            ],
+            [
+                dict(type='RandomFlip', prob=0., direction='horizontal'),
+                dict(type='RandomFlip', prob=1., direction='horizontal')
+            ], [dict(type='LoadUDAAnnotations', label_mapping='crosscity')],
+            [dict(type='PackSegInputs')]
+        ])
+]
 
 source_train_dataset = dict(
     type='CityscapesDataset',

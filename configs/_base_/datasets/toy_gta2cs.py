@@ -29,6 +29,27 @@ test_pipeline = [
     dict(type='LoadUDAAnnotations', label_mapping='cityscapes'),
     dict(type='PackSegInputs')
 ]
+# tools/test.py --tta: the test scale x 0.75, 1.0, 1.25 and 1.5, each with a
+# horizontal flip, softmax averaged.
+tta_ratios = [0.75, 1.0, 1.25, 1.5]
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [
+                dict(
+                    type='Resize',
+                    scale=(int(scale[0] * r), int(scale[1] * r)),
+                    keep_ratio=False) for r in tta_ratios
+            ],
+            [
+                dict(type='RandomFlip', prob=0., direction='horizontal'),
+                dict(type='RandomFlip', prob=1., direction='horizontal')
+            ], [dict(type='LoadUDAAnnotations', label_mapping='cityscapes')],
+            [dict(type='PackSegInputs')]
+        ])
+]
 
 source_train_dataset = dict(
     type='GTA5Dataset',

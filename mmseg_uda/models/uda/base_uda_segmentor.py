@@ -91,6 +91,11 @@ class BaseUDASegmentor(BaseSegmentor):
         """The wrapped stock segmentor."""
         return self.segmentor_forward.model
 
+    @property
+    def out_channels(self) -> int:
+        """The stock segmentor's number of output channels (for TTA)."""
+        return self.model.out_channels
+
     # -- training -----------------------------------------------------------
     def train_step(self, data: Dict[str, dict],
                    optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
