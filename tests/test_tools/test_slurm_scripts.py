@@ -49,7 +49,7 @@ def test_slurm_train(tmp_path):
         '-p', 'gpu', '--job-name=fada', '--gres=gpu:4', '--ntasks=8',
         '--ntasks-per-node=4', '--cpus-per-task=5', '--kill-on-bad-exit=1',
         '--time=1:00:00', '--mem=0', 'python', '-u',
-        osp.join(tools, 'train.py'), 'a config.py', '--launcher=slurm',
+        osp.join(tools, 'train.py'), '--launcher=slurm', 'a config.py',
         '--amp', '--resume'
     ]
     assert called['pythonpath'].split(os.pathsep)[0] == osp.join(tools, '..')
@@ -62,6 +62,6 @@ def test_slurm_test(tmp_path):
         '-p', 'gpu', '--job-name=eval', '--gres=gpu:4', '--ntasks=4',
         '--ntasks-per-node=4', '--cpus-per-task=5', '--kill-on-bad-exit=1',
         'python', '-u',
-        osp.join(REPO_ROOT, 'tools',
-                 'test.py'), 'cfg.py', 'ckpt.pth', '--launcher=slurm', '--tta'
+        osp.join(REPO_ROOT, 'tools', 'test.py'), '--launcher=slurm',
+        'cfg.py', 'ckpt.pth', '--tta'
     ]
