@@ -31,14 +31,12 @@ from mmengine.config import Config, DictAction
 from mmengine.dist import init_dist
 from mmengine.logging import MMLogger, print_log
 from mmengine.registry import init_default_scope
-from mmseg.registry import MODELS
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
+from mmseg_uda.apis import init_segmentor
 from mmseg_uda.engine.pseudo_labels import (PseudoLabelGenerator,
                                             build_inference_dataset,
                                             inference_pipeline)
-from mmseg_uda.models.uda.base_uda_segmentor import (BaseUDASegmentor,
-                                                     load_segmentor_checkpoint)
 from mmseg_uda.utils import init_cpu_distributed
 
 #: Short policy names of the command line -> registered policy types.
@@ -125,17 +123,10 @@ def build_dataset(cfg: Config, variable: str):
 
 
 def build_model(cfg: Config, checkpoint: str) -> torch.nn.Module:
-    """Build ``cfg.model`` and load the segmentor weights of ``checkpoint``.
-
-    Plain mmseg and UDA checkpoints both load into plain and UDA configs:
-    only the stock segmentor predicts.
+    """The stock segmentor of ``cfg.model`` with the weights of
+    ``checkpoint`` (plain mmseg or UDA checkpoints, plain or UDA configs).
     """
-    model = MODELS.build(cfg.model)
-    segmentor = model.model if isinstance(model, BaseUDASegmentor) else model
-    load_segmentor_checkpoint(segmentor, checkpoint)
-    if torch.cuda.is_available():
-        model = model.to(torch.device('cuda', torch.cuda.current_device()))
-    return model.eval()
+    return init_segmentor(cfg, checkpoint)
 
 
 def main(argv: Optional[List[str]] = None) -> dict:

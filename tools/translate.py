@@ -45,6 +45,7 @@ from mmengine.utils import ProgressBar
 from mmseg.registry import DATASETS, MODELS
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
+from mmseg_uda.apis import get_dataset_cfg
 from mmseg_uda.utils import init_cpu_distributed
 
 #: Dataset variable translated by default, per translator direction.
@@ -102,23 +103,6 @@ def parse_args() -> argparse.Namespace:
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
-
-
-def get_dataset_cfg(cfg: Config, key: str) -> dict:
-    """The dataset config at ``key`` (a variable or a dotted path)."""
-    node = cfg
-    for part in key.split('.'):
-        try:
-            node = node[part]
-        except (KeyError, TypeError):
-            raise KeyError(
-                f'The config has no `{key}`. Pass --dataset with a dataset '
-                'variable of the config (e.g. source_train_dataset, '
-                'target_train_dataset, target_val_dataset) or a dotted path '
-                '(e.g. train_dataloader.dataset.source).') from None
-    if not isinstance(node, dict) or 'type' not in node:
-        raise TypeError(f'`{key}` in the config is not a dataset config.')
-    return node
 
 
 def write_atomic(path: str, data: bytes) -> None:

@@ -7,36 +7,18 @@
 #       --out-dir data/crosscity/pseudo_labels/fada_r101_cs2crosscity-rome \
 #       --policy argmax
 # The recipe of fada_r101_gta2cs-distill.py (the Cross-City images are
-# 2048x1024 like Cityscapes'). The paper does not say whether its Cross-City
-# results use self-distillation.
+# 2048x1024 like Cityscapes'; training pipeline:
+# _base_/datasets/fada_distill_2048x1024.py). The paper does not say whether
+# its Cross-City results use self-distillation.
 _base_ = [
     '../_base_/models/deeplabv2_r101.py',
     '../_base_/datasets/cs2crosscity_rome.py',
+    '../_base_/datasets/fada_distill_2048x1024.py',
     '../_base_/schedules/fada_distill_20k.py', '../_base_/default_runtime.py'
 ]
 city = 'Rome'
 # relative to the target data_root (data/crosscity)
 pseudo_label_dir = 'pseudo_labels/fada_r101_cs2crosscity-rome'
-full_scale = (2048, 1024)
-crop_size = (512, 1024)
-color_jitter = dict(
-    type='PhotoMetricDistortion',
-    contrast_range=(0.5, 1.5),
-    saturation_range=(0.5, 1.5),
-    hue_delta=36)
-distill_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),  # uint8 class ids
-    dict(
-        type='RandomResize',
-        scale=full_scale,
-        ratio_range=(0.5, 1.5),
-        keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='RandomFlip', prob=0.5),
-    color_jitter,
-    dict(type='PackSegInputs')
-]
 train_dataloader = dict(
     _delete_=True,
     batch_size=8,
@@ -51,10 +33,10 @@ train_dataloader = dict(
         data_prefix=dict(
             img_path=f'{city}/Images/Train', seg_map_path=pseudo_label_dir),
         seg_map_suffix='_pseudo.png',
-        pipeline=distill_pipeline))
+        pipeline={{_base_.distill_pipeline}}))
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=full_scale, keep_ratio=False),
+    dict(type='Resize', scale={{_base_.full_scale}}, keep_ratio=False),
     dict(type='LoadUDAAnnotations', label_mapping='crosscity'),
     dict(type='PackSegInputs')
 ]

@@ -6,18 +6,14 @@
 _base_ = [
     '../_base_/models/fada_deeplabv2_r101.py',
     '../_base_/datasets/cs2crosscity_rome.py',
+    '../_base_/datasets/fada_color_jitter.py',
     '../_base_/schedules/fada_40k.py', '../_base_/default_runtime.py'
 ]
-color_jitter = dict(
-    type='PhotoMetricDistortion',
-    contrast_range=(0.5, 1.5),
-    saturation_range=(0.5, 1.5),
-    hue_delta=36)
 source_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadUDAAnnotations', label_mapping='crosscity'),
     dict(type='Resize', scale={{_base_.source_scale}}, keep_ratio=False),
-    dict(type='RandomFlip', prob=0.5), color_jitter,
+    dict(type='RandomFlip', prob=0.5), {{_base_.color_jitter}},
     dict(type='PackSegInputs')
 ]
 target_pipeline = [

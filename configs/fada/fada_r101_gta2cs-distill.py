@@ -9,33 +9,15 @@
 # pseudo labels only, random scale 0.5-1.5 of the full 2048x1024 images,
 # 1024x512 crops, flips and colour jitter, trainable (synchronised) BN, batch
 # 8, and testing at 2048x1024. Multi-scale testing (paper Table 4, "MST"):
-# tools/test.py ... --tta.
+# tools/test.py ... --tta. The training pipeline (full_scale, crop_size,
+# color_jitter, distill_pipeline) is _base_/datasets/fada_distill_2048x1024.py.
 _base_ = [
     '../_base_/models/deeplabv2_r101.py', '../_base_/datasets/gta2cs.py',
+    '../_base_/datasets/fada_distill_2048x1024.py',
     '../_base_/schedules/fada_distill_20k.py', '../_base_/default_runtime.py'
 ]
 # relative to the target data_root (data/cityscapes)
 pseudo_label_dir = 'pseudo_labels/fada_r101_gta2cs'
-full_scale = (2048, 1024)
-crop_size = (512, 1024)
-color_jitter = dict(
-    type='PhotoMetricDistortion',
-    contrast_range=(0.5, 1.5),
-    saturation_range=(0.5, 1.5),
-    hue_delta=36)
-distill_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),  # uint8 train ids
-    dict(
-        type='RandomResize',
-        scale=full_scale,
-        ratio_range=(0.5, 1.5),
-        keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='RandomFlip', prob=0.5),
-    color_jitter,
-    dict(type='PackSegInputs')
-]
 train_dataloader = dict(
     _delete_=True,
     batch_size=8,
@@ -48,10 +30,10 @@ train_dataloader = dict(
         data_prefix=dict(
             img_path='leftImg8bit/train', seg_map_path=pseudo_label_dir),
         seg_map_suffix='_pseudo.png',
-        pipeline=distill_pipeline))
+        pipeline={{_base_.distill_pipeline}}))
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=full_scale, keep_ratio=False),
+    dict(type='Resize', scale={{_base_.full_scale}}, keep_ratio=False),
     dict(type='LoadUDAAnnotations', label_mapping='cityscapes'),
     dict(type='PackSegInputs')
 ]

@@ -7,14 +7,11 @@
 # AdaptSegNet (GTA5 1280x720, Cityscapes 1024x512), as in the official repo.
 _base_ = [
     '../_base_/models/fada_deeplabv2_r101.py', '../_base_/datasets/gta2cs.py',
+    '../_base_/datasets/fada_color_jitter.py',
     '../_base_/schedules/fada_40k.py', '../_base_/default_runtime.py'
 ]
-# random flips on both domains, colour jitter on source (see the warm-up)
-color_jitter = dict(
-    type='PhotoMetricDistortion',
-    contrast_range=(0.5, 1.5),
-    saturation_range=(0.5, 1.5),
-    hue_delta=36)
+# random flips on both domains, colour jitter on source
+# (_base_/datasets/fada_color_jitter.py)
 source_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(
@@ -22,7 +19,7 @@ source_pipeline = [
         label_mapping='cityscapes',
         size_mismatch='resize'),
     dict(type='Resize', scale={{_base_.source_scale}}, keep_ratio=False),
-    dict(type='RandomFlip', prob=0.5), color_jitter,
+    dict(type='RandomFlip', prob=0.5), {{_base_.color_jitter}},
     dict(type='PackSegInputs')
 ]
 target_pipeline = [

@@ -5,6 +5,7 @@ from mmseg.datasets import BaseSegDataset, CityscapesDataset
 from mmseg.registry import DATASETS
 
 from .label_ids import CROSSCITY_CLASSES, SUBSET_13
+from .skip_unreadable import SkipUnreadableMixin
 from .utils import load_seg_data_list
 
 CROSSCITY_PREPARE_HINT = (
@@ -15,7 +16,7 @@ CROSSCITY_PREPARE_HINT = (
 
 
 @DATASETS.register_module()
-class CrossCityDataset(BaseSegDataset):
+class CrossCityDataset(SkipUnreadableMixin, BaseSegDataset):
     """One city of the NTHU Cross-City dataset, with its 13 classes.
 
     Layout::
@@ -41,6 +42,11 @@ class CrossCityDataset(BaseSegDataset):
         seg_map_suffix (str): Label suffix. Defaults to '_eval.png'.
         skip_unpaired (bool): Drop (and log) images without a label instead
             of raising. Defaults to False.
+        skip_unreadable (bool): In training, skip samples whose image or
+            label file is unreadable (empty, truncated, damaged) with a
+            warning that names the file and counts the skipped samples,
+            instead of stopping. Other loading errors are still raised.
+            Defaults to False.
         **kwargs: Other arguments of ``BaseSegDataset``.
     """
     CITIES = ('Rome', 'Rio', 'Tokyo', 'Taipei')
@@ -55,6 +61,7 @@ class CrossCityDataset(BaseSegDataset):
                  img_suffix: str = '.png',
                  seg_map_suffix: str = '_eval.png',
                  skip_unpaired: bool = False,
+                 skip_unreadable: bool = False,
                  **kwargs) -> None:
         if city not in self.CITIES:
             raise ValueError(f'Unknown Cross-City city {city!r}: use one of '
@@ -74,6 +81,7 @@ class CrossCityDataset(BaseSegDataset):
             seg_map_suffix=seg_map_suffix,
             data_prefix=data_prefix,
             **kwargs)
+        self._init_skip_unreadable(skip_unreadable, 'CrossCityDataset')
 
     def load_data_list(self) -> list:
         """List the images (and test labels), checking that they exist."""

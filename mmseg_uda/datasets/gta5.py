@@ -2,6 +2,7 @@
 from mmseg.datasets import BaseSegDataset, CityscapesDataset
 from mmseg.registry import DATASETS
 
+from .skip_unreadable import SkipUnreadableMixin
 from .utils import load_seg_data_list
 
 GTA5_PREPARE_HINT = (
@@ -11,7 +12,7 @@ GTA5_PREPARE_HINT = (
 
 
 @DATASETS.register_module()
-class GTA5Dataset(BaseSegDataset):
+class GTA5Dataset(SkipUnreadableMixin, BaseSegDataset):
     """GTA5 dataset with the 19 Cityscapes classes.
 
     Layout::
@@ -38,6 +39,11 @@ class GTA5Dataset(BaseSegDataset):
             ``dict(img_path='images', seg_map_path='labels')``.
         skip_unpaired (bool): Drop (and log) images without a label instead
             of raising. Defaults to False.
+        skip_unreadable (bool): In training, skip samples whose image or
+            label file is unreadable (empty, truncated, damaged) with a
+            warning that names the file and counts the skipped samples,
+            instead of stopping. Other loading errors are still raised.
+            Defaults to False.
         **kwargs: Other arguments of ``BaseSegDataset``.
     """
     METAINFO = CityscapesDataset.METAINFO
@@ -48,6 +54,7 @@ class GTA5Dataset(BaseSegDataset):
                  data_prefix: dict = dict(
                      img_path='images', seg_map_path='labels'),
                  skip_unpaired: bool = False,
+                 skip_unreadable: bool = False,
                  **kwargs) -> None:
         self.skip_unpaired = skip_unpaired
         super().__init__(
@@ -55,6 +62,7 @@ class GTA5Dataset(BaseSegDataset):
             seg_map_suffix=seg_map_suffix,
             data_prefix=data_prefix,
             **kwargs)
+        self._init_skip_unreadable(skip_unreadable, 'GTA5Dataset')
 
     def load_data_list(self) -> list:
         """List the image / label pairs, checking that they exist."""

@@ -9,6 +9,8 @@ from mmengine.logging import print_log
 from mmseg.registry import DATASETS
 from mmseg.utils import ConfigType
 
+from .skip_unreadable import UnreadableSampleSkipper
+
 PAIRINGS = ('random', 'shuffle', 'cyclic')
 
 
@@ -48,6 +50,15 @@ class UDADataset:
         seed (int): Seed of the ``'shuffle'`` permutation. Defaults to 0.
         lazy_init (bool): Whether to defer ``full_init`` (loading the file
             lists of both datasets) until first use. Defaults to False.
+        skip_unreadable (bool): Skip samples of either domain whose image
+            or label file is unreadable (empty, truncated, damaged) and load
+            a random other sample of that domain instead, with a warning
+            that names the file and counts the skipped samples; other
+            loading errors are still raised. The wrapper is for training
+            only. Defaults to False.
+        max_refetch (int): With ``skip_unreadable``, how many unreadable
+            samples in a row may be skipped before giving up. Defaults to
+            1000.
     """
 
     def __init__(self,
@@ -55,7 +66,9 @@ class UDADataset:
                  target: Union[ConfigType, Any],
                  pairing: str = 'random',
                  seed: int = 0,
-                 lazy_init: bool = False) -> None:
+                 lazy_init: bool = False,
+                 skip_unreadable: bool = False,
+                 max_refetch: int = 1000) -> None:
         if pairing not in PAIRINGS:
             raise ValueError(f'UDADataset: unknown pairing {pairing!r}; use '
                              f'one of {list(PAIRINGS)}.')
@@ -65,6 +78,12 @@ class UDADataset:
         self.target_dataset = self._build(target, 'target')
         self._metainfo = self.source_dataset.metainfo
         self._check_classes()
+        self.skip_unreadable = skip_unreadable
+        self.max_refetch = max_refetch
+        self._skippers = {
+            side: UnreadableSampleSkipper(f'UDADataset ({side})')
+            for side in ('source', 'target')
+        } if skip_unreadable else {}
         self._target_perm = None
         self._fully_initialized = False
         if not lazy_init:
@@ -169,5 +188,26 @@ class UDADataset:
                 level=logging.WARNING)
             self.full_init()
         return dict(
-            source=self.source_dataset[idx],
-            target=self.target_dataset[self.target_index(idx)])
+            source=self._load('source', self.source_dataset, idx),
+            target=self._load('target', self.target_dataset,
+                              self.target_index(idx)))
+
+    def _load(self, side: str, dataset: Any, idx: int) -> Any:
+        """``dataset[idx]``, skipping unreadable samples if enabled."""
+        skipper = self._skippers.get(side)
+        if skipper is None:
+            return dataset[idx]
+        for _ in range(self.max_refetch + 1):
+            try:
+                return dataset[idx]
+            except Exception as error:
+                data_info = (
+                    dataset.get_data_info(idx)
+                    if hasattr(dataset, 'get_data_info') else None)
+                if not skipper.skip(data_info, error):
+                    raise
+            idx = int(np.random.randint(len(dataset)))
+        raise RuntimeError(
+            f'UDADataset: {self.max_refetch + 1} {side} samples in a row '
+            'were unreadable; list the bad files with '
+            'tools/analysis_tools/check_dataset.py CONFIG.')

@@ -244,11 +244,15 @@ def decode_label(content: bytes,
     """
     if imdecode_backend is None:
         imdecode_backend = 'pillow' if _is_palette_png(content) else 'cv2'
-    label = mmcv.imfrombytes(
-        content, flag='unchanged', backend=imdecode_backend)
+    damaged = (f'Cannot decode the label map {path}: the file is damaged '
+               'or not an image; re-extract it.')
+    try:
+        label = mmcv.imfrombytes(
+            content, flag='unchanged', backend=imdecode_backend)
+    except Exception as error:  # Pillow raises on truncated files
+        raise ValueError(f'{damaged} ({error})') from error
     if label is None:
-        raise ValueError(f'Cannot decode the label map {path}: the file is '
-                         'damaged or not an image; re-extract it.')
+        raise ValueError(damaged)
     if label.ndim == 3:
         if channel is None or not -label.shape[2] <= channel < label.shape[2]:
             raise ValueError(

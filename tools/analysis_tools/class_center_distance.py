@@ -34,13 +34,12 @@ from mmengine.dataset import pseudo_collate
 from mmengine.logging import print_log
 from mmengine.registry import init_default_scope
 from mmengine.utils import ProgressBar
-from mmseg.registry import DATASETS, MODELS
+from mmseg.registry import DATASETS
 from torch.utils.data import DataLoader, Subset
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
+from mmseg_uda.apis import init_segmentor
 from mmseg_uda.evaluation import ClassCenterDistance
-from mmseg_uda.models.uda.base_uda_segmentor import (BaseUDASegmentor,
-                                                     load_segmentor_checkpoint)
 
 #: Transforms kept from a dataset pipeline: loading, resizing, packing.
 DETERMINISTIC_TRANSFORMS = ('LoadImageFromFile', 'LoadAnnotations',
@@ -179,13 +178,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
 
-    model = MODELS.build(cfg.model)
-    if isinstance(model, BaseUDASegmentor):
-        model = model.model
-    load_segmentor_checkpoint(model, args.checkpoint)
-    if torch.cuda.is_available():
-        model = model.cuda()
-    model.eval()
+    model = init_segmentor(cfg, args.checkpoint)
 
     keys = dict(
         source=args.source_dataset or default_source_key(cfg),

@@ -1,6 +1,7 @@
 # Cityscapes train (labelled source) -> Cross-City Rome (NTHU): 3,200
 # unlabelled train images, 100 labelled test images, 13 classes. The source
 # labels are mapped to the same 13 classes.
+_base_ = ['./uda_dataloaders.py']
 source_root = 'data/cityscapes'
 target_root = 'data/crosscity'
 city = 'Rome'
@@ -23,6 +24,24 @@ test_pipeline = [
     dict(type='Resize', scale=target_scale, keep_ratio=False),
     dict(type='LoadUDAAnnotations', label_mapping='crosscity'),
     dict(type='PackSegInputs')
+]
+# tools/test.py --tta: mmseg's Cityscapes multi-scale + flip testing
+img_ratios = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75]
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [
+                dict(type='Resize', scale_factor=r, keep_ratio=True)
+                for r in img_ratios
+            ],
+            [
+                dict(type='RandomFlip', prob=0., direction='horizontal'),
+                dict(type='RandomFlip', prob=1., direction='horizontal')
+            ], [dict(type='LoadUDAAnnotations', label_mapping='crosscity')],
+            [dict(type='PackSegInputs')]
+        ])
 ]
 
 source_train_dataset = dict(
@@ -50,20 +69,6 @@ target_val_dataset = dict(
     pipeline=test_pipeline)
 
 train_dataloader = dict(
-    batch_size=1,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(
-        type='UDADataset',
-        source=source_train_dataset,
-        target=target_train_dataset))
-val_dataloader = dict(
-    batch_size=1,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=target_val_dataset)
+    dataset=dict(source=source_train_dataset, target=target_train_dataset))
+val_dataloader = dict(dataset=target_val_dataset)
 test_dataloader = val_dataloader
-val_evaluator = dict(type='UDAIoUMetric', iou_metrics=['mIoU'])
-test_evaluator = val_evaluator

@@ -3,6 +3,7 @@
 # Generate it with:
 #   python tools/dataset_converters/generate_toy_benchmark.py \
 #       --out-dir data/toy
+_base_ = ['./uda_dataloaders.py']
 source_root = 'data/toy/gta5'
 target_root = 'data/toy/cityscapes'
 # The toy images are 256x128; models see them at half size (128x64) so that
@@ -28,6 +29,27 @@ test_pipeline = [
     dict(type='Resize', scale=scale, keep_ratio=False),
     dict(type='LoadUDAAnnotations', label_mapping='cityscapes'),
     dict(type='PackSegInputs')
+]
+# tools/test.py --tta: the test scale x 0.75, 1.0, 1.25 and 1.5, each with a
+# horizontal flip, softmax averaged.
+tta_ratios = [0.75, 1.0, 1.25, 1.5]
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [
+                dict(
+                    type='Resize',
+                    scale=(int(scale[0] * r), int(scale[1] * r)),
+                    keep_ratio=False) for r in tta_ratios
+            ],
+            [
+                dict(type='RandomFlip', prob=0., direction='horizontal'),
+                dict(type='RandomFlip', prob=1., direction='horizontal')
+            ], [dict(type='LoadUDAAnnotations', label_mapping='cityscapes')],
+            [dict(type='PackSegInputs')]
+        ])
 ]
 
 source_train_dataset = dict(
@@ -55,18 +77,6 @@ target_val_dataset = dict(
 train_dataloader = dict(
     batch_size=4,
     num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(
-        type='UDADataset',
-        source=source_train_dataset,
-        target=target_train_dataset))
-val_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=target_val_dataset)
+    dataset=dict(source=source_train_dataset, target=target_train_dataset))
+val_dataloader = dict(num_workers=2, dataset=target_val_dataset)
 test_dataloader = val_dataloader
-val_evaluator = dict(type='UDAIoUMetric', iou_metrics=['mIoU'])
-test_evaluator = val_evaluator

@@ -14,8 +14,7 @@ from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType, SampleList
 from torch import Tensor
 
-from ..uda.base_uda_segmentor import (load_segmentor_checkpoint,
-                                      set_requires_grad)
+from ..utils import load_segmentor_checkpoint, set_requires_grad
 from .image_pool import ImagePool
 
 DOMAINS = ('source', 'target')

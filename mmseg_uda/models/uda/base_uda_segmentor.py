@@ -1,46 +1,23 @@
 """Shared base of the UDA wrappers around a stock mmseg segmentor."""
-import os.path as osp
 from typing import Dict, Optional, Tuple
 
-import torch.nn as nn
 from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapper, OptimWrapperDict
-from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
 from mmseg.models.segmentors import BaseSegmentor
 from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType, SampleList
 from torch import Tensor
 
+# The helpers live in ``models/utils`` (building blocks use them too); they
+# are re-exported here for code that imports them from this module.
+from ..utils import (UDA_SEGMENTOR_PREFIX, load_segmentor_checkpoint,
+                     set_requires_grad)
 from .segmentor_forward import SegmentorForward
 
-#: Prefix of the stock segmentor's weights inside a UDA model's state dict.
-UDA_SEGMENTOR_PREFIX = 'segmentor.model.'
-
-
-def load_segmentor_checkpoint(model: nn.Module, filename: str) -> None:
-    """Load a plain mmseg or a UDA checkpoint into a stock segmentor."""
-    if not osp.isfile(filename):
-        raise FileNotFoundError(
-            f'Segmentor checkpoint not found: {filename}. Train the previous '
-            'stage first (see the method README) or fix '
-            '`model.segmentor_checkpoint`.')
-    state_dict = _load_checkpoint(filename, map_location='cpu')
-    state_dict = state_dict.get('state_dict', state_dict)
-    if any(k.startswith(UDA_SEGMENTOR_PREFIX) for k in state_dict):
-        state_dict = {
-            k[len(UDA_SEGMENTOR_PREFIX):]: v
-            for k, v in state_dict.items()
-            if k.startswith(UDA_SEGMENTOR_PREFIX)
-        }
-    load_state_dict(model, state_dict, strict=True, logger='current')
-
-
-def set_requires_grad(module: Optional[nn.Module], flag: bool) -> None:
-    """Switch gradients of all parameters of ``module`` on or off."""
-    if module is None:
-        return
-    for param in module.parameters():
-        param.requires_grad_(flag)
+__all__ = [
+    'BaseUDASegmentor', 'UDA_SEGMENTOR_PREFIX', 'load_segmentor_checkpoint',
+    'set_requires_grad'
+]
 
 
 class BaseUDASegmentor(BaseSegmentor):
@@ -113,6 +90,11 @@ class BaseUDASegmentor(BaseSegmentor):
     def model(self) -> BaseSegmentor:
         """The wrapped stock segmentor."""
         return self.segmentor_forward.model
+
+    @property
+    def out_channels(self) -> int:
+        """The stock segmentor's number of output channels (for TTA)."""
+        return self.model.out_channels
 
     # -- training -----------------------------------------------------------
     def train_step(self, data: Dict[str, dict],
