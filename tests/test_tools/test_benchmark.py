@@ -37,6 +37,18 @@ def load_tool():
     return module
 
 
+def test_translator_times_its_training_step():
+    tool = load_tool()
+    results = tool.main([
+        osp.join(REPO_ROOT,
+                 'configs/translators/cyclegan_toy-gta2cs-bdl-perceptual.py'),
+        '--shape', '32', '32', '--warmup', '1', '--iters', '2'
+    ])
+    result = results['fp32']
+    assert result['train_step_s'] > 0 and result['train_images_per_s'] > 0
+    assert result['test_step_s'] is None  # translators have no test step
+
+
 def test_compare_prints_ratios_of_all_variants():
     proc = subprocess.run([
         sys.executable, TOOL,

@@ -1,8 +1,9 @@
 """Measure training-step and inference speed and peak memory of a config.
 
-Runs the model's real ``train_step`` (for UDA models: both domains, every
-optimizer) and ``test_step`` on synthetic batches of a fixed size, so no
-dataset is needed. Reports the median time over ``--iters`` iterations after
+Runs the model's real ``train_step`` (for UDA models and image translators:
+both domains, every optimizer) and ``test_step`` (not for translators,
+which have none) on synthetic batches of a fixed size, so no dataset is
+needed. Reports the median time over ``--iters`` iterations after
 ``--warmup`` iterations, images per second, and peak memory (max allocated
 CUDA memory on GPU, peak process RSS on CPU).
 
@@ -39,7 +40,7 @@ from mmseg.structures import SegDataSample
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
 from mmseg_uda.engine.hooks import to_channels_last
-from mmseg_uda.models import BaseUDASegmentor
+from mmseg_uda.models import BaseUDASegmentor, CycleGANTranslator
 from mmseg_uda.utils import amp_config, enable_amp, optim_wrapper_cfgs
 from mmseg_uda.utils.launch import AMP_DTYPES
 
@@ -281,9 +282,12 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
                     channels_last))
 
     model = variants[0].model
-    uda = isinstance(model, BaseUDASegmentor)
-    segmentor_cfg = cfg.model.segmentor if uda else cfg.model
-    num_classes = segmentor_cfg.decode_head.num_classes
+    translator = isinstance(model, CycleGANTranslator)
+    uda = translator or isinstance(model, BaseUDASegmentor)
+    segmentor_cfg = cfg.model.get('segmentor') if uda else cfg.model
+    # a translator without a frozen segmentor ignores the labels
+    num_classes = (
+        segmentor_cfg.decode_head.num_classes if segmentor_cfg else 19)
     batch_size = args.batch_size or cfg.train_dataloader.batch_size
     shape = tuple(args.shape)
     target_shape = tuple(args.target_shape or shape) if uda else shape
@@ -297,19 +301,23 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
 
     run_alternating(variants, 'train', train_batch, args.warmup, args.iters)
     train_memory, memory_kind = peak_memory_mb(args.device)
-    run_alternating(variants, 'test', test_batch, args.warmup, args.iters)
+    if not translator:
+        run_alternating(variants, 'test', test_batch, args.warmup,
+                        args.iters)
     memory, _ = peak_memory_mb(args.device)
 
     images_per_step = batch_size * (2 if uda else 1)
     results = {}
     for variant in variants:
         train_step = statistics.median(variant.train_times)
-        test_step = statistics.median(variant.test_times)
+        test_step = (
+            statistics.median(variant.test_times)
+            if variant.test_times else None)
         results[variant.name] = dict(
             train_step_s=train_step,
             train_images_per_s=images_per_step / train_step,
             test_step_s=test_step,
-            test_images_per_s=batch_size / test_step,
+            test_images_per_s=batch_size / test_step if test_step else None,
             step_memory_mb=variant.step_memory_mb)
     device = (
         torch.cuda.get_device_name() if args.device.startswith('cuda') else
@@ -330,14 +338,16 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
                     'MiB in all')
     else:
         result = results[variants[0].name]
-        logger.info(
-            f'{header}, {variants[0].label()}:\n'
-            f'  train step: {result["train_step_s"]:.3f} s, '
-            f'{result["train_images_per_s"]:.2f} images/s, '
-            f'{memory_kind} {train_memory:.0f} MiB\n'
+        inference = (
             f'  inference:  {result["test_step_s"]:.3f} s, '
             f'{result["test_images_per_s"]:.2f} images/s, '
-            f'{memory_kind} {memory:.0f} MiB (cumulative peak)')
+            f'{memory_kind} {memory:.0f} MiB (cumulative peak)'
+            if result['test_step_s'] else
+            '  inference:  - (a translator; see tools/translate.py)')
+        logger.info(f'{header}, {variants[0].label()}:\n'
+                    f'  train step: {result["train_step_s"]:.3f} s, '
+                    f'{result["train_images_per_s"]:.2f} images/s, '
+                    f'{memory_kind} {train_memory:.0f} MiB\n' + inference)
     return results
 
 
@@ -355,12 +365,14 @@ def compare_table(variants: List[Variant], results: Dict[str, dict],
         result = results[variant.name]
         memory = (f'{result["step_memory_mb"]:.0f} MiB'
                   if cuda else 'n/a (CPU)')
+        inference = (
+            f'{result["test_step_s"] * 1000:.1f} ms | '
+            f'{base["test_step_s"] / result["test_step_s"]:.2f}x'
+            if result['test_step_s'] else '- | -')
         rows.append(
             f'| {variant.label()} | {result["train_step_s"]:.3f} s | '
             f'{base["train_step_s"] / result["train_step_s"]:.2f}x | '
-            f'{result["test_step_s"] * 1000:.1f} ms | '
-            f'{base["test_step_s"] / result["test_step_s"]:.2f}x | '
-            f'{memory} |')
+            f'{inference} | {memory} |')
     return '\n'.join(rows)
 
 
