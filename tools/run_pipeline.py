@@ -43,7 +43,9 @@ first unless it is complete.
 
 A stage is done when its record ``WORK_ROOT/stages/<name>.json`` exists;
 the record is written (atomically) only after the stage's command
-succeeded. Rerunning the command therefore skips finished stages and reruns
+succeeded, and a record whose stage definition differs from the current
+one (another config, checkpoint, options or arguments) stops the run
+instead of being reused. Rerunning the command therefore skips finished stages and reruns
 an interrupted one, whose tool resumes: trainings from their last
 checkpoint, translation and labelling from the files already written (both
 tools write every file under a temporary name first). ``summary.json`` in
@@ -275,6 +277,20 @@ class Pipeline:
             options['randomness.seed'] = self.args.seed
         return options
 
+    def definition(self, stage: dict) -> dict:
+        """What a stage computes, independent of how many GPUs run it."""
+        options = {
+            k: v
+            for k, v in self.config_options(stage).items() if v is not None
+        }
+        return json.loads(
+            json.dumps(
+                dict(
+                    config=stage['config'],
+                    checkpoint=stage.get('checkpoint'),
+                    cfg_options=options,
+                    args=list(stage['args']))))
+
     def command(self, stage: dict) -> List[str]:
         """The command line of a stage."""
         options = self.config_options(stage)
@@ -340,7 +356,14 @@ class Pipeline:
             record_file = self.record_file(name)
             if osp.isfile(record_file):
                 with open(record_file) as f:
-                    self.summary[name] = json.load(f)
+                    record = json.load(f)
+                if record.get('definition') != self.definition(stage):
+                    raise ValueError(
+                        f'Stage {name!r} ran with another definition than '
+                        f'the pipeline gives now (see {record_file}); delete '
+                        'that record (and the stage\'s outputs) to run it '
+                        'again, or use another --work-root.')
+                self.summary[name] = record
                 print(f'[{name}] done', flush=True)
                 continue
             if stage['type'] == 'train' and stage.get('checkpoint'):
@@ -355,6 +378,7 @@ class Pipeline:
             self.run_command(command)
             record = dict(
                 type=stage['type'],
+                definition=self.definition(stage),
                 command=command,
                 outputs=self.outputs[name])
             if stage['type'] == 'test':

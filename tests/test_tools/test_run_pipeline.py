@@ -310,6 +310,12 @@ def test_tiny_pipeline_runs_skips_and_resumes(tool, toy_workspace, tmp_path,
     tool.main(args)
     assert ran == []
 
+    # 4) a changed stage is not silently taken as done
+    changed = args + ['model.target_loss_weight=0.5']
+    with pytest.raises(ValueError, match="Stage 'm0' ran with another"):
+        tool.main(changed)
+    assert ran == []
+
 
 def test_interrupted_labelling_leaves_no_half_written_file(
         tool, toy_workspace, tmp_path, monkeypatch, capsys):
