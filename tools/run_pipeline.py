@@ -45,11 +45,12 @@ A stage is done when its record ``WORK_ROOT/stages/<name>.json`` exists;
 the record is written (atomically) only after the stage's command
 succeeded, and a record whose stage definition differs from the current
 one (another config, checkpoint, options or arguments) stops the run
-instead of being reused. Rerunning the command therefore skips finished stages and reruns
-an interrupted one, whose tool resumes: trainings from their last
-checkpoint, translation and labelling from the files already written (both
-tools write every file under a temporary name first). ``summary.json`` in
-WORK_ROOT collects every stage's outputs and the test metrics.
+instead of being reused. Rerunning the command therefore skips finished
+stages and reruns an interrupted one, whose tool resumes: trainings from
+their last checkpoint, translation and labelling from the files already
+written (both tools write every file under a temporary name first).
+``summary.json`` in WORK_ROOT collects every stage's outputs and the test
+metrics.
 
 Example::
 
@@ -77,12 +78,6 @@ STAGE_TOOLS = dict(
     translate='translate.py',
     pseudo_label='gen_pseudo_labels.py',
     test='test.py')
-#: The outputs a stage of each type provides to later stages.
-STAGE_OUTPUTS = dict(
-    train=('work_dir', 'checkpoint', 'config'),
-    translate=('out_dir', 'config', 'checkpoint'),
-    pseudo_label=('out_dir', 'config', 'checkpoint'),
-    test=('work_dir', 'config', 'checkpoint'))
 REFERENCE = re.compile(r'\$\{([A-Za-z_][\w.]*)\}')
 
 
