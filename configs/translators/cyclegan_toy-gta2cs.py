@@ -1,16 +1,13 @@
-# CycleGAN on the built-in toy benchmark, CPU-sized (about 5 minutes with
-# OMP_NUM_THREADS=1): the architecture of cyclegan_gta2cs.py at 1/4 of the
-# width (base 16 channels) with 3 residual blocks, random 64x64 crops of the
+# CycleGAN on the built-in toy benchmark, CPU-sized (a few minutes with
+# OMP_NUM_THREADS=1): the architecture of cyclegan_gta2cs.py at 1/8 of the
+# width (base 8 channels) with 3 residual blocks, random 64x64 crops of the
 # toy images resized to 128x64 (the scale the toy segmentors train at;
-# translate with tools/translate.py ... --scale 128 64), batch 1, 2k
-# iterations (lr constant for 1k, then linear decay). Loss weights, pools
-# and optimiser as CycleGAN. Base 8 channels and 1k iterations gave
-# blurrier translations that a toy segmentor learnt less from (see
-# configs/bdl/README.md, toy section).
+# translate with tools/translate.py ... --scale 128 64), batch 1, 1k
+# iterations. Loss weights, pools and optimiser as CycleGAN.
 _base_ = [
     '../_base_/models/deeplabv2_r18-toy.py',
     '../_base_/datasets/toy_gta2cs.py',
-    '../_base_/schedules/cyclegan_toy_2k.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/cyclegan_toy_1k.py', '../_base_/default_runtime.py'
 ]
 # The frozen toy segmentation model of the consistency variants.
 segmentor = {{_base_.model}}
@@ -42,7 +39,7 @@ model = dict(
     _delete_=True,
     type='CycleGANTranslator',
     data_preprocessor=data_preprocessor,
-    generator=dict(type='ResNetGenerator', base_channels=16, num_blocks=3),
+    generator=dict(type='ResNetGenerator', base_channels=8, num_blocks=3),
     discriminator=dict(
         type='PatchDiscriminator', base_channels=8, num_layers=3),
     gan_loss=dict(type='GANLoss', gan_type='lsgan'),
@@ -54,4 +51,4 @@ val_dataloader = None
 val_evaluator = None
 test_dataloader = None
 test_evaluator = None
-default_hooks = dict(logger=dict(interval=50), checkpoint=dict(interval=500))
+default_hooks = dict(logger=dict(interval=50), checkpoint=dict(interval=250))
