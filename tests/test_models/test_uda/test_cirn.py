@@ -1,6 +1,7 @@
 import copy
 import functools
 import glob
+import importlib.util
 import math
 import os.path as osp
 
@@ -483,28 +484,36 @@ def test_toy_configs_build_and_train_a_step(make_uda_batch):
             cfg.model.segmentor.decode_head.num_attention)
 
 
-def test_pipeline_configs_chain_the_stages():
+def test_pipeline_configs_chain_the_stages(tmp_path):
+    """The stages as tools/run_pipeline.py resolves them."""
+    spec = importlib.util.spec_from_file_location(
+        'run_pipeline', osp.join(REPO_ROOT, 'tools', 'run_pipeline.py'))
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
     for name in ('cirn_r101_gta2cs', 'cirn_r101_synthia2cs',
                  'cirn_r18_toy-gta2cs'):
-        stages = load(name + '_pipeline').stages
-        by_name = {stage['name']: stage for stage in stages}
-        assert len(by_name) == len(stages)
-        for stage in stages:
-            assert stage['type'] in ('train', 'translate', 'pseudo_label',
-                                     'test')
-            assert osp.isfile(osp.join(REPO_ROOT, stage['config']))
-            # every reference names an earlier stage
-            refs = [stage.get('checkpoint', '')] + list(
-                stage.get('cfg_options', {}).values())
-            for ref in refs:
-                if ref.startswith('${'):
-                    earlier = ref[2:].split('.')[0]
-                    assert earlier in by_name
-                    assert stages.index(by_name[earlier]) < stages.index(stage)
+        pipeline = runner.Pipeline(
+            runner.parse_args([
+                osp.join(REPO_ROOT, 'configs', 'cirn', name + '_pipeline.py'),
+                '--work-root',
+                str(tmp_path), '--dry-run'
+            ]))
+        by_name = {stage['name']: stage for stage in pipeline.stages}
         assert by_name['acm']['config'] == f'configs/cirn/{name}.py'
         assert by_name['self_training']['config'] == (
             f'configs/cirn/{name}-self-training.py')
+        # stage 3 starts from stage 2 and reads its labels
+        options = by_name['self_training']['cfg_options']
+        assert options['model.segmentor_checkpoint'] == (
+            pipeline.outputs['acm']['checkpoint'])
+        assert options['train_dataloader.dataset.target.data_prefix'
+                       '.seg_map_path'] == pipeline.outputs['labels'][
+                           'out_dir']
         assert by_name['labels']['args'][:2] == ['--policy', 'class-median']
+        # stage 2 trains on the CIR images
+        assert by_name['acm']['cfg_options'][
+            'train_dataloader.dataset.source.data_root'] == (
+                pipeline.outputs['cir_data']['out_dir'])
         translator = Config.fromfile(
             osp.join(REPO_ROOT, by_name['cir_translator']['config']))
         assert translator.model.semantic_loss.loss_weight == 1.0
