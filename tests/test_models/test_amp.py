@@ -112,6 +112,10 @@ AMP_CASES = {
     'bdl-eq3':
     AmpCase('configs/bdl/bdl_r18_toy-gta2cs-ssl.py',
             prepare_batch=with_target_labels),
+    'cirn':
+    AmpCase('configs/cirn/cirn_r18_toy-gta2cs.py'),
+    'cirn-k0':
+    AmpCase('configs/cirn/cirn_r18_toy-gta2cs-k0.py'),
     'cyclegan':
     AmpCase('configs/translators/cyclegan_toy-gta2cs.py', rtol=0.03),
     'cyclegan-consistency':
