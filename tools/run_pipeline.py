@@ -70,7 +70,8 @@ from typing import Any, Dict, List, Optional
 from mmengine.config import Config, DictAction
 
 from mmseg_uda.datasets.toy import (TOY_PAIR_ROOTS, TOY_PAIRS,
-                                    generate_toy_benchmark, toy_root_options)
+                                    describe_toy_pairs, generate_toy_benchmark,
+                                    toy_root_options)
 from mmseg_uda.utils import atomic_write
 
 TOOLS = osp.dirname(osp.abspath(__file__))
@@ -124,7 +125,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--toy-pair',
         default='a',
         choices=sorted(TOY_PAIRS),
-        help='built-in toy domain pair a toy pipeline (one with '
+        help=describe_toy_pairs() + ' a toy pipeline (one with '
         '`toy_benchmark`) runs on')
     parser.add_argument(
         '--dry-run',

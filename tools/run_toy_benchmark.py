@@ -32,7 +32,8 @@ from mmengine.runner import Runner
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
 from mmseg_uda.datasets.toy import (TOY_PAIR_ROOTS, TOY_PAIRS,
-                                    generate_toy_benchmark, toy_root_options)
+                                    describe_toy_pairs, generate_toy_benchmark,
+                                    toy_root_options)
 from mmseg_uda.utils import atomic_write
 
 DEFAULT_CONFIGS = [
@@ -50,8 +51,7 @@ def parse_args() -> argparse.Namespace:
         '--pair',
         default='a',
         choices=sorted(TOY_PAIRS),
-        help='built-in domain pair (a: game -> street camera, b: cartoon '
-        '-> hazy, rolled dash camera)')
+        help=describe_toy_pairs())
     parser.add_argument(
         '--data-root',
         help='where the pair is generated and read (default: data/toy for '

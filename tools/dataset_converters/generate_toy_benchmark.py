@@ -15,7 +15,7 @@ import time
 from mmengine.logging import print_log
 
 from mmseg_uda.datasets.toy import (TOY_PAIR_ROOTS, TOY_PAIRS,
-                                    generate_toy_benchmark)
+                                    describe_toy_pairs, generate_toy_benchmark)
 
 
 def parse_args(args=None):
@@ -25,8 +25,7 @@ def parse_args(args=None):
         '--pair',
         default='a',
         choices=sorted(TOY_PAIRS),
-        help='built-in domain pair (a: game -> street camera, b: cartoon '
-        '-> hazy, rolled dash camera)')
+        help=describe_toy_pairs())
     parser.add_argument(
         '--out-dir',
         help='output root folder (default: data/toy for pair a, '

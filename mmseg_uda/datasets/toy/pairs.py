@@ -11,8 +11,20 @@ from typing import Any, Dict, Mapping
 
 #: Default data root of each built-in toy domain pair.
 TOY_PAIR_ROOTS = {'a': 'data/toy', 'b': 'data/toy-b'}
+#: What each pair's source and target look like (see ``styles.py``).
+TOY_PAIR_DESCRIPTIONS = {
+    'a': 'game -> street camera',
+    'b': 'cartoon game -> hazy, rolled dash camera'
+}
 #: The root the toy configs are written for.
 CONFIG_TOY_ROOT = TOY_PAIR_ROOTS['a']
+
+
+def describe_toy_pairs() -> str:
+    """One line naming the built-in pairs, for command-line help."""
+    return 'built-in toy domain pair (' + '; '.join(
+        f'{pair}: {text}'
+        for pair, text in TOY_PAIR_DESCRIPTIONS.items()) + ')'
 
 
 def _moved(value: str, old_root: str, new_root: str) -> str:
