@@ -39,7 +39,11 @@ config, else ``work_dirs/<pipeline config name>``, plus ``seed{S}`` with
 ``--seed S``. ``--pipeline-options KEY=VALUE`` overrides variables of the
 pipeline config (e.g. ``warmup_checkpoint=PATH``). A pipeline config with
 ``toy_benchmark = 'data/toy'`` generates the built-in toy benchmark there
-first unless it is complete.
+first unless it is complete; with ``--toy-pair b`` such a pipeline runs on
+the second built-in domain pair instead: it is generated in ``data/toy-b``,
+every stage's paths under ``data/toy`` are moved there (``--cfg-options``
+computed per stage by ``toy_root_options``, before the pipeline's and the
+command line's own) and WORK_ROOT gets a ``toy-b`` folder.
 
 A stage is done when its record ``WORK_ROOT/stages/<name>.json`` exists;
 the record is written (atomically) only after the stage's command
@@ -68,7 +72,9 @@ from typing import Any, Dict, List, Optional
 
 from mmengine.config import Config, DictAction
 
-from mmseg_uda.datasets.toy import generate_toy_benchmark
+from mmseg_uda.datasets.toy import (TOY_PAIR_ROOTS, TOY_PAIRS,
+                                    describe_toy_pairs, generate_toy_benchmark,
+                                    toy_root_options)
 from mmseg_uda.utils import atomic_write
 
 TOOLS = osp.dirname(osp.abspath(__file__))
@@ -112,6 +118,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         action=DictAction,
         default={},
         help='override variables of the pipeline config, key=value')
+    parser.add_argument(
+        '--toy-pair',
+        default='a',
+        choices=sorted(TOY_PAIRS),
+        help=describe_toy_pairs() + ' a toy pipeline (one with '
+        '`toy_benchmark`) runs on')
     parser.add_argument(
         '--dry-run',
         action='store_true',
@@ -164,8 +176,19 @@ class Pipeline:
             raise KeyError(f'{args.pipeline} has no `stages` list; see '
                            'tools/run_pipeline.py for the format.')
         name = osp.splitext(osp.basename(args.pipeline))[0]
-        root = (args.work_root or self.cfg.get('work_root')
-                or osp.join('work_dirs', name))
+        root = (
+            args.work_root or self.cfg.get('work_root')
+            or osp.join('work_dirs', name))
+        self.toy_root = self.cfg.get('toy_benchmark')
+        self.toy_pair = args.toy_pair
+        self.moved_toy_root = None  # where the stages read the toy data
+        if self.toy_pair != 'a':
+            if not self.toy_root:
+                raise ValueError(
+                    f'--toy-pair {self.toy_pair}: {args.pipeline} is no toy '
+                    'pipeline (it sets no `toy_benchmark`).')
+            self.moved_toy_root = TOY_PAIR_ROOTS[self.toy_pair]
+            root = osp.join(root, f'toy-{self.toy_pair}')
         if args.seed is not None:
             root = osp.join(root, f'seed{args.seed}')
         self.work_root = osp.abspath(root)
@@ -195,8 +218,8 @@ class Pipeline:
         if stage.get('type') not in STAGE_TYPES:
             raise ValueError(f'Stage {name!r}: type must be one of '
                              f'{STAGE_TYPES}, got {stage.get("type")!r}.')
-        required = ['config'] + ([] if stage['type'] == 'train' else
-                                 ['checkpoint'])
+        required = ['config'
+                    ] + ([] if stage['type'] == 'train' else ['checkpoint'])
         for key in required:
             if not stage.get(key):
                 raise KeyError(f'Stage {name!r} ({stage["type"]}) needs '
@@ -265,9 +288,21 @@ class Pipeline:
 
     # -- commands ----------------------------------------------------------
     def config_options(self, stage: dict) -> dict:
-        """The settings a stage's tool gets with ``--cfg-options``."""
-        options = dict(self.args.cfg_options)
-        options.update(stage['cfg_options'])
+        """The settings a stage's tool gets with ``--cfg-options``.
+
+        With ``--toy-pair``, first those that move the stage config's toy
+        paths; the stage's own settings are moved too.
+        """
+        options, stage_options = {}, dict(stage['cfg_options'])
+        if self.moved_toy_root is not None:
+            options = toy_root_options(
+                load_config(stage['config'], {}), self.moved_toy_root,
+                self.toy_root)
+            stage_options.update(
+                toy_root_options(stage_options, self.moved_toy_root,
+                                 self.toy_root))
+        options.update(self.args.cfg_options)
+        options.update(stage_options)
         if stage['type'] == 'train' and self.args.seed is not None:
             options['randomness.seed'] = self.args.seed
         return options
@@ -343,9 +378,10 @@ class Pipeline:
                 raise FileNotFoundError(
                     f'Stage {stage["name"]!r}: the given checkpoint {given} '
                     'does not exist.')
-        toy_root = self.cfg.get('toy_benchmark')
-        if toy_root and not self.args.dry_run:
-            generate_toy_benchmark(toy_root)  # no-op when it is complete
+        if self.toy_root and not self.args.dry_run:
+            # a no-op when it is complete
+            generate_toy_benchmark(
+                self.moved_toy_root or self.toy_root, pair=self.toy_pair)
         for stage in self.stages:
             name = stage['name']
             record_file = self.record_file(name)

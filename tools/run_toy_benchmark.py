@@ -6,23 +6,34 @@ toy source val set) and prints mean and spread of mIoU. Repeating the
 command reuses finished runs (their ``results.json``) and resumes
 interrupted ones from their last checkpoint.
 
+``--pair b`` runs the same configs on the second built-in domain pair: it
+is generated in ``data/toy-b`` and every path of a config under
+``data/toy`` is moved there (``toy_root_options``); its runs live in
+``WORK_DIR/toy-b/<config>/seed<S>``, apart from pair a's
+``WORK_DIR/<config>/seed<S>``. ``--cfg-options`` apply after the move, so
+paths given there are used as written.
+
 Example::
 
     python tools/run_toy_benchmark.py \
         configs/source_only/deeplabv2_r18_toy-gta2cs.py --seeds 0 1 2
+    python tools/run_toy_benchmark.py \
+        configs/source_only/deeplabv2_r18_toy-gta2cs.py --pair b
 """
 import argparse
 import copy
 import json
 import os.path as osp
 import statistics
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
-from mmseg_uda.datasets.toy import generate_toy_benchmark
+from mmseg_uda.datasets.toy import (TOY_PAIR_ROOTS, TOY_PAIRS,
+                                    describe_toy_pairs, generate_toy_benchmark,
+                                    toy_root_options)
 from mmseg_uda.utils import atomic_write
 
 DEFAULT_CONFIGS = [
@@ -36,7 +47,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         'configs', nargs='*', default=DEFAULT_CONFIGS, help='configs to run')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0])
-    parser.add_argument('--data-root', default='data/toy')
+    parser.add_argument(
+        '--pair',
+        default='a',
+        choices=sorted(TOY_PAIRS),
+        help=describe_toy_pairs())
+    parser.add_argument(
+        '--data-root',
+        help='where the pair is generated and read (default: data/toy for '
+        'pair a, data/toy-b for pair b)')
     parser.add_argument('--work-dir', default='work_dirs/toy_benchmark')
     parser.add_argument(
         '--eval-source',
@@ -50,14 +69,30 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def run_one(config: str, seed: int, work_dir: str, eval_source: bool,
-            cfg_options: dict) -> Dict[str, dict]:
-    """Train ``config`` with ``seed``; return the test metrics per domain."""
+def run_dir(work_dir: str, pair: str, name: str, seed: int) -> str:
+    """The folder of one run; pairs other than ``'a'`` get their own."""
+    if pair != 'a':
+        work_dir = osp.join(work_dir, f'toy-{pair}')
+    return osp.join(work_dir, name, f'seed{seed}')
+
+
+def run_one(config: str,
+            seed: int,
+            work_dir: str,
+            eval_source: bool,
+            cfg_options: dict,
+            data_root: Optional[str] = None) -> Dict[str, dict]:
+    """Train ``config`` with ``seed``; return the test metrics per domain.
+
+    ``data_root``: read the toy benchmark there instead of ``data/toy``.
+    """
     result_file = osp.join(work_dir, 'results.json')
     if osp.isfile(result_file):
         with open(result_file) as f:
             return json.load(f)
     cfg = Config.fromfile(config)
+    if data_root is not None:
+        cfg.merge_from_dict(toy_root_options(cfg, data_root))
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     cfg.work_dir = work_dir
@@ -95,16 +130,20 @@ def summarize(name: str, runs: List[Dict[str, dict]]) -> str:
 
 def main() -> None:
     args = parse_args()
-    generate_toy_benchmark(args.data_root)
+    data_root = args.data_root or TOY_PAIR_ROOTS[args.pair]
+    generate_toy_benchmark(data_root, pair=args.pair)
     lines = []
     for config in args.configs:
         name = osp.splitext(osp.basename(config))[0]
         runs = [
-            run_one(config, seed, osp.join(args.work_dir, name, f'seed{seed}'),
-                    args.eval_source, args.cfg_options) for seed in args.seeds
+            run_one(config, seed, run_dir(args.work_dir, args.pair, name,
+                                          seed), args.eval_source,
+                    args.cfg_options, data_root) for seed in args.seeds
         ]
         lines.append(summarize(name, runs))
-    print('\n'.join(['', 'Toy benchmark results (mIoU, %):'] + lines))
+    print(
+        '\n'.join(['', f'Toy benchmark results, pair {args.pair} (mIoU, %):'] +
+                  lines))
 
 
 if __name__ == '__main__':

@@ -1,3 +1,4 @@
+import dataclasses
 import glob
 import importlib.util
 import json
@@ -10,9 +11,10 @@ import numpy as np
 import pytest
 from mmseg.registry import DATASETS
 
-from mmseg_uda.datasets.toy import (LABEL_IDS, default_styles, generate_sample,
+from mmseg_uda.datasets.toy import (LABEL_IDS, TOY_PAIR_ROOTS, default_styles,
+                                    generate_sample, generate_scene,
                                     generate_toy_benchmark, source_style,
-                                    target_style)
+                                    target_style, toy_root_options)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 W, H = 64, 32
@@ -107,10 +109,11 @@ def test_a_single_sample_regenerates_its_files(tmp_path):
             cv2.IMREAD_UNCHANGED), label)
 
 
+@pytest.mark.parametrize('pair', ['a', 'b'])
 @pytest.mark.parametrize('domain', ['source', 'target'])
-def test_labels_are_cityscapes_label_ids_with_all_classes(domain):
+def test_labels_are_cityscapes_label_ids_with_all_classes(domain, pair):
     labels = [
-        generate_sample(domain, 'train', i, width=W, height=H)[1]
+        generate_sample(domain, 'train', i, width=W, height=H, pair=pair)[1]
         for i in range(6)
     ]
     seen = set()
@@ -262,3 +265,177 @@ def test_cli_writes_the_requested_benchmark(tmp_path):
     assert manifest['seed'] == 5 and manifest['shift_strength'] == 0.5
     assert manifest['counts']['source'] == {'train': 2, 'val': 1}
     assert len(os.listdir(tmp_path / 'gta5' / 'images')) == 3
+
+
+# -- the second built-in domain pair ('b') --------------------------------
+
+
+def test_pair_b_is_deterministic_by_seed_and_not_pair_a(tmp_path):
+    generate(tmp_path / 'b3', seed=3, pair='b')
+    generate(tmp_path / 'b3_again', seed=3, pair='b', nproc=2)
+    generate(tmp_path / 'b4', seed=4, pair='b')
+    generate(tmp_path / 'a3', seed=3)
+    b3, again, b4, a3 = (
+        read_tree(tmp_path / d) for d in ('b3', 'b3_again', 'b4', 'a3'))
+    assert b3 == again
+    assert b3.keys() == b4.keys() == a3.keys()
+    images = [k for k in b3 if 'images' in k or 'leftImg' in k]
+    assert all(b3[k] != b4[k] and b3[k] != a3[k] for k in images)
+    with open(tmp_path / 'b3' / 'toy_benchmark.json') as f:
+        manifest = json.load(f)
+    assert manifest['pair'] == 'b'
+    assert manifest['styles'] == json.loads(
+        json.dumps({
+            d: s.to_dict()
+            for d, s in default_styles(pair='b').items()
+        }))
+    # another pair in the same folder replaces the benchmark
+    generate(tmp_path / 'b3', seed=3)
+    assert read_tree(tmp_path / 'b3') == a3
+    with pytest.raises(ValueError, match="pair 'c'"):
+        generate(tmp_path / 'c', pair='c')
+
+
+def _luminance_std(img, mask):
+    return img.astype(float).mean(axis=2)[mask].std()
+
+
+def test_pair_b_target_haze_lowers_contrast_with_depth():
+    """Pair b's target loses contrast with the distance, pair a's does not.
+
+    The same scenes (same seed: identical layouts and textures) are
+    rendered with and without haze, both without the shot noise (which
+    is added after the haze); the haze keeps nearly all the contrast of
+    near pixels and less and less of it further away.
+    """
+    target = default_styles(pair='b')['target']
+    looks = {
+        name:
+        dataclasses.replace(
+            target,
+            appearance=dataclasses.replace(
+                target.appearance, shot_noise=0., haze=haze))
+        for name, haze in (('hazy', target.appearance.haze), ('clear', 0.))
+    }
+    bands = dict(near=(1, 2), middle=(2, 8), far=(8, np.inf))
+    kept = {name: [] for name in bands}
+    for i in range(6):
+        (img, scene), (ref, _) = (
+            generate_scene(
+                'target',
+                'val',
+                i,
+                width=128,
+                height=64,
+                style=style,
+                pair='b') for style in (looks['hazy'], looks['clear']))
+        for name, (low, high) in bands.items():
+            mask = (scene.depth >= low) & (scene.depth < high)
+            kept[name].append(
+                _luminance_std(img, mask) / _luminance_std(ref, mask))
+    kept = {name: np.mean(values) for name, values in kept.items()}
+    assert kept['near'] > 0.88
+    assert kept['near'] > kept['middle'] > kept['far']
+    assert kept['far'] < 0.8
+    # the sky (infinitely far) is the haze colour
+    img, scene = generate_scene('target', 'val', 0, pair='b')
+    sky = img[scene.labels == LABEL_IDS['sky']].astype(float)
+    haze_colour = target.appearance.haze_colour
+    assert np.abs(np.median(sky, axis=0) - haze_colour).max() < 25
+    for style in default_styles(pair='a').values():
+        assert style.appearance.haze == 0
+
+
+def _ground_roll(scene):
+    """Roll (degrees) of the ground: the tilt of its lines of equal depth.
+
+    On flat ground the inverse depth is linear in the image row; fitting
+    ``1 / depth = a x + b y + c`` gives the direction the depth changes in.
+    """
+    ground = np.isin(scene.labels, [LABEL_IDS['road'], LABEL_IDS['sidewalk']])
+    rows, cols = np.nonzero(ground)
+    design = np.stack([cols, rows, np.ones_like(cols)], axis=1).astype(float)
+    a, b, _ = np.linalg.lstsq(design, 1 / scene.depth[ground], rcond=None)[0]
+    return -np.degrees(np.arctan2(a, b))
+
+
+def test_pair_b_target_camera_rolls_and_pair_a_does_not():
+    rolls = []
+    for pair, domain in (('a', 'source'), ('a', 'target'), ('b', 'source'),
+                         ('b', 'target')):
+        for i in range(6):
+            _, scene = generate_scene(
+                domain, 'val', i, width=128, height=64, pair=pair)
+            # the labels and the depth rolled together
+            assert _ground_roll(scene) == pytest.approx(scene.roll, abs=0.5)
+            # the hood is fixed to the camera: void along the bottom row
+            assert scene.labels[-1, 64] == 1
+            if (pair, domain) != ('b', 'target'):
+                assert scene.roll == 0
+            else:
+                rolls.append(scene.roll)
+    assert max(np.abs(rolls)) <= 8 and np.std(rolls) > 2
+
+
+def test_pair_b_reverses_object_frequencies():
+    """Pair b: many persons and few cars in the source, the reverse in the
+    target (pair a has more cars and more persons in its target)."""
+    counts = {}
+    for pair in ('a', 'b'):
+        for domain in ('source', 'target'):
+            instances = [
+                generate_scene(
+                    domain, 'train', i, width=W, height=H,
+                    pair=pair)[1].instance_labels for i in range(20)
+            ]
+            counts[pair, domain] = {
+                name: np.mean([x.count(LABEL_IDS[name]) for x in instances])
+                for name in ('car', 'person')
+            }
+    b_src, b_tgt = counts['b', 'source'], counts['b', 'target']
+    assert b_src['person'] > 2 * b_src['car']
+    assert b_tgt['car'] > 2 * b_tgt['person']
+    for name in ('car', 'person'):
+        assert counts['a', 'target'][name] > counts['a', 'source'][name]
+
+
+def test_pair_b_target_noise_grows_with_brightness():
+    noisy = default_styles(pair='b')['target']
+    clean = dataclasses.replace(
+        noisy, appearance=dataclasses.replace(noisy.appearance, shot_noise=0.))
+    # the shot noise is drawn last: the rest of the image is identical
+    img, _ = generate_scene('target', 'val', 0, style=noisy, pair='b')
+    ref, _ = generate_scene('target', 'val', 0, style=clean, pair='b')
+    noise = img.astype(float) - ref
+    value = ref.astype(float)
+    bright, dark = noise[value > 170], noise[(value > 20) & (value < 80)]
+    assert bright.std() > 1.3 * dark.std() > 0
+
+
+def test_pair_b_palettes_differ_from_pair_a():
+    a, b = _domain_stats(default_styles()), _domain_stats(
+        default_styles(pair='b'))
+    for domain in ('source', 'target'):
+        for name, colour in a[domain]['colours'].items():
+            assert np.linalg.norm(colour -
+                                  b[domain]['colours'][name]) > 30, (domain,
+                                                                     name)
+
+
+def test_toy_root_options_move_a_config_to_another_pair():
+    from mmengine.config import Config
+    base = osp.join(REPO, 'configs', '_base_', 'datasets')
+    cfg = Config.fromfile(osp.join(base, 'toy_gta2cs.py'))
+    options = toy_root_options(cfg, TOY_PAIR_ROOTS['b'])
+    assert options['train_dataloader.dataset.source.data_root'] == (
+        'data/toy-b/gta5')
+    cfg.merge_from_dict(options)
+    # the pair's base config says the same
+    expected = Config.fromfile(osp.join(base, 'toy-b_gta2cs.py'))
+    assert cfg.to_dict() == expected.to_dict()
+    assert toy_root_options(cfg, TOY_PAIR_ROOTS['b']) == {}
+    # strings inside lists, and only whole path components
+    options = toy_root_options(
+        dict(a=['data/toy/x', 'data/toyland/y'], b=dict(c='data/toy')),
+        'data/toy-b')
+    assert options == {'a.0': 'data/toy-b/x', 'b.c': 'data/toy-b'}

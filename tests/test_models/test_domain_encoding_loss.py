@@ -149,3 +149,34 @@ def test_bad_inputs_raise():
         loss(torch.zeros(1, 4, 2, 2), torch.zeros(1, 2, 4, 4), 'source')
     with pytest.raises(ValueError, match='domain'):
         loss(torch.zeros(1, 4, 2, 2), torch.zeros(1, 2, 2, 2), 'real')
+
+
+def test_domain_accuracy_compares_the_two_halves():
+    loss = DomainEncodingLoss('soft')
+    # pixel 1: source half 0.75 (D_SKEWED); pixel 2: 0.5 each (a tie counts
+    # as wrong); pixel 3: target half 0.75; pixel 4: source half, by the
+    # summed mass although the largest channel is a target one
+    logits = pixel_map(D_SKEWED, D_UNIFORM, [0., 0., LN4, LN2],
+                       [LN2, LN2, LN2 + 0.1, -10.])
+    assert loss.domain_accuracy(logits, 'source').item() == pytest.approx(0.5)
+    assert loss.domain_accuracy(logits, 'target').item() == pytest.approx(0.25)
+    with pytest.raises(ValueError, match='domain'):
+        loss.domain_accuracy(logits, 'both')
+
+
+def test_knowledge_statistics_by_hand():
+    uniform, peaked = [0., 0.], [5.4, 0.]
+    soft = DomainEncodingLoss('soft', temperature=1.8, clip_threshold=0.9)
+    stats = soft.knowledge_statistics(pixel_map(uniform, peaked))
+    # a = [0.5, 0.5] -> entropy log 2 (normalised: 1); a = [0.9, 0.047426]
+    # renormalised: p = 0.949942 -> H = 0.198948 nats = 0.287023 of log 2
+    p = 0.9 / (0.9 + 0.047426)
+    h = -(p * math.log(p) + (1 - p) * math.log(1 - p)) / LN2
+    assert stats['kept'].item() == 1.
+    assert stats['entropy'].item() == pytest.approx((1 + h) / 2, rel=1e-5)
+    # hard labels keep the confident pixel only, whose one-hot says all
+    hard = DomainEncodingLoss('hard', confidence_threshold=0.9)
+    stats = hard.knowledge_statistics(pixel_map(UNSURE, CONFIDENT))
+    assert stats['kept'].item() == 0.5 and stats['entropy'].item() == 0.
+    stats = hard.knowledge_statistics(pixel_map(UNSURE))
+    assert stats['kept'].item() == 0. and stats['entropy'].item() == 0.

@@ -51,3 +51,25 @@ def test_weight_must_broadcast_to_the_logits():
     loss = GANLoss('vanilla')
     with pytest.raises(ValueError, match='does not broadcast'):
         loss(torch.zeros(1, 1, 4, 4), 1., torch.ones(2, 1, 4, 4))
+
+
+@pytest.mark.parametrize(
+    'gan_type, outputs, expected',
+    [
+        # vanilla: sigmoid > 0.5 (logit > 0) is "source" (label 1); a logit of
+        # exactly 0 is as near one label as the other and counts as wrong
+        ('vanilla', [2., -1., 0.5, 3., 0.], dict(source=0.6, target=0.2)),
+        # lsgan: the raw output nearer 1 or nearer 0 (0.5 is a tie)
+        ('lsgan', [0.9, 0.2, 0.5, 1.7, -0.4], dict(source=0.4, target=0.4)),
+    ])
+def test_accuracy_on_hand_made_outputs(gan_type, outputs, expected):
+    loss = GANLoss(gan_type)
+    pred = torch.tensor(outputs, requires_grad=True).view(1, 1, 1, 5)
+    source = loss.accuracy(pred, 1., 0.)
+    target = loss.accuracy(pred, 0., 1.)
+    assert source.item() == pytest.approx(expected['source'])
+    assert target.item() == pytest.approx(expected['target'])
+    assert not source.requires_grad and source.dtype == torch.float32
+    # the official code's labels (source 0, target 1) swap the sides
+    assert loss.accuracy(pred, 0.,
+                         1.).item() == pytest.approx(expected['target'])

@@ -168,6 +168,37 @@ def test_fada_reuses_a_given_warmup(tool, capsys, tmp_path):
         ])
 
 
+def test_toy_pipeline_runs_on_the_second_pair(tool, capsys, tmp_path):
+    """--toy-pair b: every stage reads data/toy-b, outputs under toy-b."""
+    commands, _ = dry_run(tool, capsys, FADA_TOY, '--work-root', str(tmp_path),
+                          '--seed', '1', '--toy-pair', 'b', '--cfg-options',
+                          'val_dataloader.num_workers=0')
+    root = osp.join(str(tmp_path), 'toy-b', 'seed1')
+    assert option(commands['adaptation'],
+                  'model.segmentor_checkpoint') == osp.join(
+                      root, 'warmup', 'iter_1000.pth')
+    uda = ('train_dataloader.dataset.source.data_root',
+           'train_dataloader.dataset.target.data_root')
+    for name, command in commands.items():
+        paths = [a for a in command if 'data/toy' in a]
+        assert paths and all('data/toy-b/' in a for a in paths), name
+        assert option(
+            command,
+            'test_dataloader.dataset.data_root') == ('data/toy-b/cityscapes')
+        # the command line's own settings still apply
+        assert option(command, 'val_dataloader.num_workers') == '0'
+        # each stage gets the keys its own config has
+        has_uda_keys = [key for key in uda if key + '=' in ' '.join(command)]
+        is_uda = command[2].endswith('fada_r18_toy-gta2cs.py')
+        assert has_uda_keys == (list(uda) if is_uda else []), name
+    assert option(commands['adaptation'], uda[0]) == 'data/toy-b/gta5'
+    with pytest.raises(ValueError, match='no toy pipeline'):
+        tool.main([
+            osp.join(REPO_ROOT, 'configs/fada/fada_r101_gta2cs_pipeline.py'),
+            '--toy-pair', 'b', '--dry-run'
+        ])
+
+
 PIPELINES = sorted(
     glob.glob(osp.join(REPO_ROOT, 'configs', '*', '*_pipeline.py')))
 

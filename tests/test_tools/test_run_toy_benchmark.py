@@ -42,3 +42,10 @@ def test_finished_run_is_reused_without_training(tmp_path):
     (tmp_path / 'results.json').write_text(json.dumps(results))
     # a config path that does not exist proves nothing is built or trained
     assert tool.run_one('missing.py', 0, str(tmp_path), False, None) == results
+
+
+def test_each_pair_has_its_own_run_folders():
+    tool = load_tool()
+    assert tool.run_dir('w', 'a', 'cfg', 2) == osp.join('w', 'cfg', 'seed2')
+    assert tool.run_dir('w', 'b', 'cfg',
+                        2) == osp.join('w', 'toy-b', 'cfg', 'seed2')

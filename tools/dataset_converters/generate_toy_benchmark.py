@@ -4,22 +4,32 @@
         --out-dir data/toy --seed 0 --nproc 2
 
 writes game-like source scenes in GTA5's format (``data/toy/gta5``) and
-camera-like target scenes in Cityscapes' format (``data/toy/cityscapes``).
-Running it again with the same arguments does nothing unless ``--force``.
+camera-like target scenes in Cityscapes' format (``data/toy/cityscapes``);
+``--pair b --out-dir data/toy-b`` writes the second built-in domain pair
+(cartoon-like game -> hazy, rolled dash camera). Running it again with the
+same arguments does nothing unless ``--force``.
 """
 import argparse
 import time
 
 from mmengine.logging import print_log
 
-from mmseg_uda.datasets.toy import generate_toy_benchmark
+from mmseg_uda.datasets.toy import (TOY_PAIR_ROOTS, TOY_PAIRS,
+                                    describe_toy_pairs, generate_toy_benchmark)
 
 
 def parse_args(args=None):
     parser = argparse.ArgumentParser(
         description='Generate the toy GTA5-like -> Cityscapes-like benchmark')
     parser.add_argument(
-        '--out-dir', default='data/toy', help='output root folder')
+        '--pair',
+        default='a',
+        choices=sorted(TOY_PAIRS),
+        help=describe_toy_pairs())
+    parser.add_argument(
+        '--out-dir',
+        help='output root folder (default: data/toy for pair a, '
+        'data/toy-b for pair b, where the toy configs read them)')
     parser.add_argument('--seed', type=int, default=0, help='benchmark seed')
     parser.add_argument('--width', type=int, default=256, help='image width')
     parser.add_argument('--height', type=int, default=128, help='image height')
@@ -43,6 +53,8 @@ def parse_args(args=None):
 
 def main(args=None):
     args = parse_args(args)
+    if args.out_dir is None:
+        args.out_dir = TOY_PAIR_ROOTS[args.pair]
     start = time.time()
     generate_toy_benchmark(
         args.out_dir,
@@ -54,6 +66,7 @@ def main(args=None):
         num_target_train=args.num_target_train,
         num_target_val=args.num_target_val,
         shift_strength=args.shift_strength,
+        pair=args.pair,
         nproc=args.nproc,
         force=args.force)
     print_log(

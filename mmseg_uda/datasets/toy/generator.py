@@ -11,8 +11,8 @@ import numpy as np
 from mmengine.logging import print_log
 from mmengine.utils import track_parallel_progress, track_progress
 
-from .scene import sample_scene
-from .styles import DomainStyle, default_styles, render_scene
+from .scene import Scene, sample_scene
+from .styles import TOY_PAIRS, DomainStyle, default_styles, render_scene
 
 #: Bumped whenever the same arguments would produce different images.
 TOY_BENCHMARK_VERSION = 1
@@ -24,18 +24,20 @@ TARGET_CITIES = {'train': ('toyville', 'simburg'), 'val': ('valcity', )}
 _GENERATOR = 'mmseg_uda.datasets.toy'
 
 
-def generate_sample(
-        domain: str,
-        split: str,
-        index: int,
-        seed: int = 0,
-        width: int = 256,
-        height: int = 128,
-        style: Optional[DomainStyle] = None) -> Tuple[np.ndarray, np.ndarray]:
-    """Generate one image and its label map.
+def generate_scene(domain: str,
+                   split: str,
+                   index: int,
+                   seed: int = 0,
+                   width: int = 256,
+                   height: int = 128,
+                   style: Optional[DomainStyle] = None,
+                   pair: str = 'a') -> Tuple[np.ndarray, Scene]:
+    """Generate one image and the scene it shows (labels, depth, ...).
 
     The result depends only on the arguments: each sample has its own
-    random generator seeded with ``(seed, domain, split, index)``.
+    random generator seeded with ``(seed, domain, split, index)``, plus the
+    pair's position in :data:`TOY_PAIRS` for pairs other than ``'a'`` (so
+    pairs do not share layouts; pair ``'a'`` keeps its original seeding).
 
     Args:
         domain (str): ``'source'`` or ``'target'``.
@@ -45,23 +47,52 @@ def generate_sample(
         width (int): Image width. Defaults to 256.
         height (int): Image height. Defaults to 128.
         style (DomainStyle, optional): Style of the domain. Defaults to
-            the domain's entry of :func:`default_styles`.
+            the domain's entry of ``default_styles(pair=pair)``.
+        pair (str): Built-in domain pair (a key of :data:`TOY_PAIRS`).
+            Defaults to 'a'.
 
     Returns:
-        tuple[np.ndarray, np.ndarray]: The ``(H, W, 3)`` uint8 RGB image and
-        the ``(H, W)`` uint8 map of Cityscapes labelIds.
+        tuple[np.ndarray, Scene]: The ``(H, W, 3)`` uint8 RGB image and its
+        :class:`Scene`.
     """
     if domain not in DOMAINS:
         raise ValueError(f'domain must be one of {DOMAINS}, got {domain!r}')
     if split not in SPLITS:
         raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
     if style is None:
-        style = default_styles()[domain]
-    rng = np.random.default_rng(
-        [seed, DOMAINS.index(domain),
-         SPLITS.index(split), index])
+        style = default_styles(pair=pair)[domain]
+    elif pair not in TOY_PAIRS:
+        raise ValueError(f'unknown toy domain pair {pair!r}; the built-in '
+                         f'pairs are {sorted(TOY_PAIRS)}')
+    entropy = [seed, DOMAINS.index(domain), SPLITS.index(split), index]
+    if pair != 'a':
+        entropy.append(list(TOY_PAIRS).index(pair))
+    rng = np.random.default_rng(entropy)
     scene = sample_scene(rng, width, height, style.layout)
-    return render_scene(scene, style.appearance, rng), scene.labels
+    return render_scene(scene, style.appearance, rng), scene
+
+
+def generate_sample(domain: str,
+                    split: str,
+                    index: int,
+                    seed: int = 0,
+                    width: int = 256,
+                    height: int = 128,
+                    style: Optional[DomainStyle] = None,
+                    pair: str = 'a') -> Tuple[np.ndarray, np.ndarray]:
+    """Generate one image and its label map.
+
+    Args:
+        domain, split, index, seed, width, height, style, pair: See
+            :func:`generate_scene`.
+
+    Returns:
+        tuple[np.ndarray, np.ndarray]: The ``(H, W, 3)`` uint8 RGB image and
+        the ``(H, W)`` uint8 map of Cityscapes labelIds.
+    """
+    img, scene = generate_scene(domain, split, index, seed, width, height,
+                                style, pair)
+    return img, scene.labels
 
 
 def _sample_paths(domain: str, split: str, index: int,
@@ -92,6 +123,7 @@ class _Task(NamedTuple):
     width: int
     height: int
     style: DomainStyle
+    pair: str
     paths: Tuple[str, str]
 
 
@@ -99,7 +131,7 @@ def _write_sample(task: _Task) -> None:
     """Generate one sample and write it; run in worker processes."""
     img, labels = generate_sample(task.domain, task.split, task.index,
                                   task.seed, task.width, task.height,
-                                  task.style)
+                                  task.style, task.pair)
     for rel_path, array in zip(task.paths, (img[..., ::-1], labels)):
         path = osp.join(task.out_dir, rel_path)
         if not cv2.imwrite(path, np.ascontiguousarray(array)):
@@ -145,6 +177,7 @@ def generate_toy_benchmark(out_dir: str,
                            num_target_train: int = 400,
                            num_target_val: int = 100,
                            shift_strength: float = 1.0,
+                           pair: str = 'a',
                            styles: Optional[Dict[str, DomainStyle]] = None,
                            nproc: int = 1,
                            force: bool = False) -> dict:
@@ -177,9 +210,12 @@ def generate_toy_benchmark(out_dir: str,
         shift_strength (float): Strength of the appearance and layout shift,
             see :func:`default_styles`. Ignored when ``styles`` is given.
             Defaults to 1.
+        pair (str): Built-in domain pair, a key of :data:`TOY_PAIRS`
+            (``'a'``: game -> street camera, ``'b'``: cartoon -> hazy,
+            rolled dash camera; see ``styles.py``). Defaults to 'a'.
         styles (dict[str, DomainStyle], optional): Styles under
             ``'source'`` and ``'target'``. Defaults to
-            ``default_styles(shift_strength)``.
+            ``default_styles(shift_strength, pair)``.
         nproc (int): Worker processes. The output does not depend on it.
             Defaults to 1.
         force (bool): Regenerate even if the manifest matches.
@@ -196,12 +232,14 @@ def generate_toy_benchmark(out_dir: str,
     if nproc < 1:
         raise ValueError(f'nproc must be at least 1, got {nproc}')
     if styles is None:
-        styles = default_styles(shift_strength)
+        styles = default_styles(shift_strength, pair)
     else:
         shift_strength = None
+        default_styles(pair=pair)  # checks the name
     manifest = dict(
         generator=_GENERATOR,
         version=TOY_BENCHMARK_VERSION,
+        pair=pair,
         seed=seed,
         width=width,
         height=height,
@@ -215,7 +253,7 @@ def generate_toy_benchmark(out_dir: str,
     manifest = json.loads(json.dumps(manifest))
     tasks: List[_Task] = [
         _Task(out_dir, domain, split, index, seed, width, height,
-              styles[domain],
+              styles[domain], pair,
               _sample_paths(domain, split, index, num_source_train))
         for domain in DOMAINS for split in SPLITS
         for index in range(counts[domain][split])

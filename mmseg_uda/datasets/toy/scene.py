@@ -5,7 +5,9 @@ A layout is a Cityscapes labelId map plus an instance map and a part map
 turns into an image. Geometry follows a simple pinhole street model: every
 ground line converges to a vanishing point on the horizon and an object of
 real height ``r`` (in units of the camera height) standing at image row
-``y`` spans ``r * (y - horizon)`` pixels.
+``y`` spans ``r * (y - horizon)`` pixels. Every pixel also gets its
+distance from the camera (a depth map, for depth-dependent effects such as
+haze), and the whole view may be rolled about the optical axis.
 """
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
@@ -78,6 +80,11 @@ class LayoutConfig:
             cars, persons and poles.
         hood_height (float): Height of the ego-vehicle hood at the image
             centre, as a fraction of the image height (void pixels).
+        roll (tuple[float, float]): Range of the camera roll in degrees;
+            a positive roll turns the view clockwise about the image
+            centre (the horizon drops to the right). The hood is fixed to
+            the camera and does not roll. ``(0, 0)`` disables it and draws
+            no random number.
     """
 
     horizon: Tuple[float, float] = (0.36, 0.44)
@@ -95,6 +102,7 @@ class LayoutConfig:
     traffic_light_prob: float = 0.4
     object_scale: Tuple[float, float] = (0.9, 1.1)
     hood_height: float = 0.03
+    roll: Tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass
@@ -108,7 +116,13 @@ class Scene:
         instance_labels (list[int]): labelId of each instance; entry ``i``
             describes instance id ``i + 1``.
         parts (np.ndarray): ``(H, W)`` uint8 part ids (``PART_*``).
-        horizon (int): Horizon row.
+        horizon (int): Horizon row (at the image centre when rolled).
+        depth (np.ndarray): ``(H, W)`` float32 distance of every pixel from
+            the camera along the street, in units of the distance of the
+            ground seen at the bottom row of an unrolled view; ``inf`` for
+            the sky, 0 for the ego-vehicle hood.
+        roll (float): Camera roll of the view in degrees (see
+            :class:`LayoutConfig`).
     """
 
     labels: np.ndarray
@@ -116,19 +130,29 @@ class Scene:
     instance_labels: List[int]
     parts: np.ndarray
     horizon: int
+    depth: np.ndarray
+    roll: float = 0.0
 
 
 class _Canvas:
-    """Label, instance and part maps drawn together with cv2."""
+    """Label, instance, part and depth maps drawn together with cv2.
+
+    An object drawn with ``poly``, ``rect`` or ``ellipse`` has one depth,
+    given when its instance is created; ``fill`` takes per-pixel depths.
+    """
 
     def __init__(self, width: int, height: int) -> None:
         self.labels = np.full((height, width), LABEL_IDS['sky'], np.uint8)
         self.instances = np.zeros((height, width), np.int32)
         self.parts = np.zeros((height, width), np.uint8)
+        self.depth = np.full((height, width), np.inf, np.float32)
         self.instance_labels: List[int] = []
+        self.instance_depths: List[Optional[float]] = []
 
-    def new_instance(self, label: int) -> int:
+    def new_instance(self, label: int, depth: Optional[float] = None) -> int:
+        """A new instance id; ``depth`` is needed to draw it as a shape."""
         self.instance_labels.append(label)
+        self.instance_depths.append(depth)
         return len(self.instance_labels)
 
     def poly(self, points, label: int, inst: int, part: int = PART_MAIN):
@@ -136,6 +160,8 @@ class _Canvas:
         if part == PART_MAIN:
             cv2.fillPoly(self.labels, pts, label, cv2.LINE_8, _SHIFT)
             cv2.fillPoly(self.instances, pts, inst, cv2.LINE_8, _SHIFT)
+            cv2.fillPoly(self.depth, pts, self.instance_depths[inst - 1],
+                         cv2.LINE_8, _SHIFT)
         cv2.fillPoly(self.parts, pts, part, cv2.LINE_8, _SHIFT)
 
     def rect(self, x0, y0, x1, y1, label, inst, part=PART_MAIN):
@@ -148,16 +174,54 @@ class _Canvas:
         if part == PART_MAIN:
             cv2.ellipse(self.labels, *args, label, -1, cv2.LINE_8, _SHIFT)
             cv2.ellipse(self.instances, *args, inst, -1, cv2.LINE_8, _SHIFT)
+            cv2.ellipse(self.depth, *args, self.instance_depths[inst - 1], -1,
+                        cv2.LINE_8, _SHIFT)
         cv2.ellipse(self.parts, *args, part, -1, cv2.LINE_8, _SHIFT)
 
     def fill(self,
              mask: np.ndarray,
              label: int,
+             depth,
              inst: int = 0,
              part: int = PART_MAIN) -> None:
+        """Paint ``mask``; ``depth`` is a number or broadcasts to it."""
         self.labels[mask] = label
         self.instances[mask] = inst
         self.parts[mask] = part
+        self.depth[mask] = np.broadcast_to(
+            np.asarray(depth, np.float32), mask.shape)[mask]
+
+    def rolled(self, angle: float, width: int, height: int) -> '_Canvas':
+        """The centre ``width x height`` crop of the view rolled by ``angle``.
+
+        Nearest-neighbour resampling, so labels stay labels; the canvas must
+        be large enough for the crop (see :func:`_rolled_canvas_size`).
+        """
+        rad = np.deg2rad(angle)
+        rows, cols = np.mgrid[0:height, 0:width].astype(np.float64)
+        dx, dy = cols - (width - 1) / 2, rows - (height - 1) / 2
+        src_h, src_w = self.labels.shape
+        # output pixel -> view pixel: the view turns clockwise by angle
+        src_x = np.cos(rad) * dx + np.sin(rad) * dy + (src_w - 1) / 2
+        src_y = -np.sin(rad) * dx + np.cos(rad) * dy + (src_h - 1) / 2
+        src = (np.clip(np.round(src_y).astype(int), 0, src_h - 1),
+               np.clip(np.round(src_x).astype(int), 0, src_w - 1))
+        out = _Canvas(width, height)
+        out.labels, out.instances = self.labels[src], self.instances[src]
+        out.parts, out.depth = self.parts[src], self.depth[src]
+        out.instance_labels = self.instance_labels
+        out.instance_depths = self.instance_depths
+        return out
+
+
+def _rolled_canvas_size(width: int, height: int,
+                        max_roll: float) -> Tuple[int, int]:
+    """Size of a view that holds a ``width x height`` crop at any roll up to
+    ``max_roll`` degrees."""
+    rad = np.deg2rad(abs(max_roll))
+    cos, sin = np.cos(rad), np.sin(rad)
+    return (int(np.ceil(width * cos + height * sin)) + 2,
+            int(np.ceil(width * sin + height * cos)) + 2)
 
 
 class _Street:
@@ -208,10 +272,10 @@ def _draw_ground(canvas: _Canvas, street: _Street,
     road = ground & (lateral >= street.road[0]) & (lateral < street.road[1])
     walk = ground & ~road & (lateral >= street.outer[0]) & (
         lateral < street.outer[1])
-    canvas.fill(walk, LABEL_IDS['sidewalk'])
-    canvas.fill(road, LABEL_IDS['road'])
-
     z = 1.0 / d  # distance along the street, in bottom-row distances
+    canvas.fill(walk, LABEL_IDS['sidewalk'], z)
+    canvas.fill(road, LABEL_IDS['road'], z)
+
     tile = rng.uniform(0.15, 0.3)
     canvas.parts[walk & (np.mod(z, tile) < 0.2 * tile)] = PART_DARK
     line = 0.07
@@ -236,7 +300,7 @@ def _draw_far_skyline(canvas: _Canvas, street: _Street,
         h = scale * rng.uniform(cfg.building_height[0],
                                 2 * cfg.building_height[1])
         canvas.rect(x, y_end - h, x + w, y_end + 1, label,
-                    canvas.new_instance(label))
+                    canvas.new_instance(label, 1.0 / street.d_end))
         x += w
 
 
@@ -279,12 +343,13 @@ def _draw_facades(canvas: _Canvas, street: _Street, rng: np.random.Generator,
             if is_tree:
                 body = block & (height < np.maximum(crown, 1.05)[None, :])
                 label = LABEL_IDS['vegetation']
-                canvas.fill(body, label, canvas.new_instance(label))
-                canvas.fill(body & (height < grass), LABEL_IDS['terrain'])
+                canvas.fill(body, label, z_col, canvas.new_instance(label))
+                canvas.fill(body & (height < grass), LABEL_IDS['terrain'],
+                            z_col)
             else:
                 body = block & (height < top)
                 label = LABEL_IDS['building']
-                canvas.fill(body, label, canvas.new_instance(label))
+                canvas.fill(body, label, z_col, canvas.new_instance(label))
                 win = (np.mod(z_col, pitch) < 0.5 * pitch)[None, :] & (
                     np.mod(height, floor) > 0.35 * floor)
                 win &= (height > 0.5) & (height < top - 0.2)
@@ -292,7 +357,7 @@ def _draw_facades(canvas: _Canvas, street: _Street, rng: np.random.Generator,
             if has_fence:
                 fence = block & (height < fence_top)
                 label = LABEL_IDS['fence']
-                canvas.fill(fence, label, canvas.new_instance(label))
+                canvas.fill(fence, label, z_col, canvas.new_instance(label))
                 posts = np.mod(z_col, 0.1) < 0.03
                 canvas.parts[fence & posts[None, :]] = PART_DARK
     # a facade closes the street
@@ -302,13 +367,13 @@ def _draw_facades(canvas: _Canvas, street: _Street, rng: np.random.Generator,
     canvas.rect(
         street.x(street.outer[0], street.d_end), y_end - top,
         street.x(street.outer[1], street.d_end), y_end + 1, label,
-        canvas.new_instance(label))
+        canvas.new_instance(label, 1.0 / street.d_end))
 
 
-def _draw_car(canvas: _Canvas, x: float, y: float, h: float,
-              aspect: float) -> None:
+def _draw_car(canvas: _Canvas, x: float, y: float, h: float, aspect: float,
+              depth: float) -> None:
     label = LABEL_IDS['car']
-    inst = canvas.new_instance(label)
+    inst = canvas.new_instance(label, depth)
     w = h * aspect
     x0, x1 = x - w / 2, x + w / 2
     cut = 0.08 * w
@@ -336,9 +401,10 @@ def _draw_car(canvas: _Canvas, x: float, y: float, h: float,
                     PART_LAMP)
 
 
-def _draw_person(canvas: _Canvas, x: float, y: float, h: float) -> None:
+def _draw_person(canvas: _Canvas, x: float, y: float, h: float,
+                 depth: float) -> None:
     label = LABEL_IDS['person']
-    inst = canvas.new_instance(label)
+    inst = canvas.new_instance(label, depth)
     w = 0.3 * h
     for lx in (x - 0.42 * w, x + 0.05 * w):
         canvas.rect(lx, y - 0.48 * h, lx + 0.37 * w, y, label, inst)
@@ -351,7 +417,7 @@ def _draw_person(canvas: _Canvas, x: float, y: float, h: float) -> None:
 
 
 def _draw_pole(canvas: _Canvas, x: float, y: float, s: float, side: int,
-               head: str, rng: np.random.Generator) -> None:
+               head: str, depth: float, rng: np.random.Generator) -> None:
     """A pole of ``s`` pixels per camera height; ``side`` -1 is left.
 
     Signs and traffic lights hang at 1.4-1.9 camera heights, on the road
@@ -360,11 +426,12 @@ def _draw_pole(canvas: _Canvas, x: float, y: float, s: float, side: int,
     label = LABEL_IDS['pole']
     half = max(0.025 * s, 0.5)
     top = y - rng.uniform(2.2, 3.0) * s
-    canvas.rect(x - half, top, x + half, y, label, canvas.new_instance(label))
+    canvas.rect(x - half, top, x + half, y, label,
+                canvas.new_instance(label, depth))
     cy = y - rng.uniform(1.4, 1.9) * s
     if head == 'sign':
         label = LABEL_IDS['traffic sign']
-        inst = canvas.new_instance(label)
+        inst = canvas.new_instance(label, depth)
         r = rng.uniform(0.15, 0.22) * s
         cx = x - side * r * rng.uniform(0, 1)
         shape = rng.integers(3)
@@ -383,7 +450,7 @@ def _draw_pole(canvas: _Canvas, x: float, y: float, s: float, side: int,
                         label, inst, PART_MARK)
     elif head == 'light':
         label = LABEL_IDS['traffic light']
-        inst = canvas.new_instance(label)
+        inst = canvas.new_instance(label, depth)
         w, h = 0.15 * s, 0.42 * s
         cx = x - side * (half + 0.5 * w)
         canvas.rect(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, label,
@@ -436,21 +503,21 @@ def _draw_objects(canvas: _Canvas, street: _Street, rng: np.random.Generator,
         x, y = street.x(lateral, d), street.y(d)
         s = street.scale(d) * rng.uniform(*cfg.object_scale)
         if kind == 'car':
-            _draw_car(canvas, x, y, 0.95 * s, extra)
+            _draw_car(canvas, x, y, 0.95 * s, extra, 1.0 / d)
         elif kind == 'person':
-            _draw_person(canvas, x, y, 1.15 * s)
+            _draw_person(canvas, x, y, 1.15 * s, 1.0 / d)
         else:
-            _draw_pole(canvas, x, y, s, extra[0], extra[1], rng)
+            _draw_pole(canvas, x, y, s, extra[0], extra[1], 1.0 / d, rng)
 
 
-def _draw_hood(canvas: _Canvas, street: _Street, cfg: LayoutConfig) -> None:
+def _draw_hood(canvas: _Canvas, cfg: LayoutConfig) -> None:
     """Void ego-vehicle hood: a flat arc along the bottom rows."""
-    w, h = street.width, street.height
+    h, w = canvas.labels.shape
     cols = (np.arange(w) - (w - 1) / 2) / (0.75 * w)
     hood = cfg.hood_height * h * np.clip(1 - cols**2, 0, None)
     rows = np.arange(h)[:, None]
     mask = rows >= h - np.maximum(hood[None, :], 1)
-    canvas.fill(mask, EGO_VEHICLE_ID)
+    canvas.fill(mask, EGO_VEHICLE_ID, 0.)
 
 
 def sample_scene(rng: np.random.Generator,
@@ -474,16 +541,27 @@ def sample_scene(rng: np.random.Generator,
         raise ValueError(f'toy scenes need at least 16x16 pixels, got '
                          f'{width}x{height}')
     cfg = LayoutConfig() if cfg is None else cfg
-    canvas = _Canvas(width, height)
-    street = _Street(rng, width, height, cfg)
+    max_roll = max(abs(r) for r in cfg.roll)
+    # a rolled view is drawn larger and its centre cut out after rolling
+    view = ((width, height) if max_roll == 0 else _rolled_canvas_size(
+        width, height, max_roll))
+    canvas = _Canvas(*view)
+    street = _Street(rng, *view, cfg)
     _draw_far_skyline(canvas, street, rng, cfg)
     _draw_ground(canvas, street, rng)
     _draw_facades(canvas, street, rng, cfg)
     _draw_objects(canvas, street, rng, cfg)
-    _draw_hood(canvas, street, cfg)
+    roll, horizon = 0.0, street.horizon
+    if max_roll > 0:
+        roll = float(rng.uniform(*cfg.roll))
+        canvas = canvas.rolled(roll, width, height)
+        horizon = int(round(horizon - (view[1] - height) / 2))
+    _draw_hood(canvas, cfg)
     return Scene(
         labels=canvas.labels,
         instances=canvas.instances,
         instance_labels=canvas.instance_labels,
         parts=canvas.parts,
-        horizon=street.horizon)
+        horizon=horizon,
+        depth=canvas.depth,
+        roll=roll)

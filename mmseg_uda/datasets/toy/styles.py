@@ -1,13 +1,23 @@
 """Per-domain appearance of the toy benchmark and the scene renderer.
 
-The source domain looks like a video game (flat, saturated colours, sharp
-edges); the target domain like a street camera (grey, noisy, blurred, with a
-colour cast). :meth:`DomainStyle.interpolate` moves between the two, so the
-strength of the domain shift is one number.
+Two built-in domain pairs (:data:`TOY_PAIRS`), whose shifts differ in kind:
+
+- ``'a'``: the source looks like a video game (flat, saturated colours,
+  sharp edges); the target like a street camera (grey, Gaussian sensor
+  noise, lens blur, a colour cast, a lower horizon, more cars).
+- ``'b'``: the source is a cartoon-like game of another palette, with many
+  pedestrians and trees and few cars; the target a hazy dash camera: haze
+  that grows with the distance (contrast falls with depth), brightness-
+  dependent (shot) sensor noise, horizontal motion blur, a rolled camera,
+  warm faded colours, a higher horizon, tall buildings, many cars and few
+  pedestrians and trees.
+
+:meth:`DomainStyle.interpolate` moves between a source and its target, so
+the strength of a pair's shift is one number.
 """
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Dict, Tuple
+from typing import Any, Callable, Dict, Tuple
 
 import cv2
 import numpy as np
@@ -67,6 +77,17 @@ class AppearanceConfig:
             pixels; 0 disables it.
         sensor_noise (float): Standard deviation of additive Gaussian
             sensor noise (0-255 scale).
+        haze (float): Extinction coefficient ``beta`` of atmospheric haze:
+            a pixel at distance ``z`` (the scene's depth map) keeps
+            ``t = exp(-beta * z)`` of its colour and takes ``1 - t`` of
+            ``haze_colour``, so contrast falls with depth and the sky is
+            the haze colour; 0 disables it.
+        haze_colour (tuple): RGB colour of the haze (the airlight).
+        motion_blur (int): Length in pixels of a horizontal motion-blur
+            kernel (box); 0 or 1 disables it.
+        shot_noise (float): Signal-dependent sensor noise: Gaussian noise of
+            standard deviation ``shot_noise * sqrt(value)`` (0-255 scale),
+            so bright pixels are noisier; 0 disables it.
     """
 
     palette: Dict[str, RGB]
@@ -90,6 +111,10 @@ class AppearanceConfig:
     gamma: float = 1.0
     blur_sigma: float = 0.0
     sensor_noise: float = 0.0
+    haze: float = 0.0
+    haze_colour: RGB = (255, 255, 255)
+    motion_blur: int = 0
+    shot_noise: float = 0.0
 
 
 @dataclass
@@ -232,20 +257,139 @@ def target_style() -> DomainStyle:
     return DomainStyle(appearance=appearance, layout=layout)
 
 
-def default_styles(shift_strength: float = 1.0) -> Dict[str, DomainStyle]:
+def source_style_b() -> DomainStyle:
+    """Pair ``'b'``'s source: a cartoon-like game of another palette, with
+    many pedestrians, poles and trees and few cars."""
+    appearance = AppearanceConfig(
+        palette={
+            'road': (60, 65, 85),
+            'sidewalk': (205, 200, 190),
+            'building': (95, 125, 175),
+            'fence': (125, 90, 60),
+            'pole': (160, 160, 150),
+            'traffic light': (25, 25, 30),
+            'traffic sign': (215, 215, 205),
+            'vegetation': (95, 175, 25),
+            'terrain': (185, 150, 75),
+            'sky': (175, 225, 250),
+            'person': (235, 125, 40),
+            'car': (40, 90, 205),
+        },
+        sky_top=(60, 150, 235),
+        car_colours=((40, 90, 205), (205, 40, 150), (250, 150, 20),
+                     (120, 200, 230), (245, 245, 245)),
+        clothing_colours=((235, 125, 40), (150, 40, 200), (30, 200, 180),
+                          (240, 80, 120), (250, 220, 60)),
+        skin_colours=((245, 200, 165), (200, 140, 100), (140, 95, 65)),
+        sign_colours=((30, 160, 60), (240, 140, 20), (40, 70, 210)),
+        lamp_colours=((255, 60, 60), (255, 220, 40), (60, 255, 140)),
+        glass=(150, 210, 240),
+        marking=(250, 230, 60),
+        hood=(230, 230, 230),
+        instance_jitter=8.0,
+        dark_factor=0.35,
+        texture=0.01,
+        texture_coarse=0.01,
+        saturation=1.3,
+        contrast=1.15)
+    layout = LayoutConfig(
+        horizon=(0.4, 0.48),
+        building_height=(1.2, 3.5),
+        vegetation_prob=0.55,
+        fence_prob=0.3,
+        num_cars=(1, 2),
+        num_persons=(3, 7),
+        num_poles=(3, 5),
+        traffic_light_prob=0.5,
+        object_scale=(0.85, 1.05),
+        hood_height=0.02)
+    return DomainStyle(appearance=appearance, layout=layout)
+
+
+def target_style_b() -> DomainStyle:
+    """Pair ``'b'``'s target: a hazy, rolled dash camera (the real
+    stand-in), with many cars and few pedestrians and trees."""
+    appearance = AppearanceConfig(
+        palette={
+            'road': (90, 92, 102),
+            'sidewalk': (165, 155, 140),
+            'building': (150, 135, 120),
+            'fence': (110, 95, 80),
+            'pole': (80, 78, 75),
+            'traffic light': (30, 28, 25),
+            'traffic sign': (190, 185, 175),
+            'vegetation': (70, 120, 40),
+            'terrain': (140, 135, 75),
+            'sky': (185, 210, 230),
+            'person': (90, 75, 100),
+            'car': (120, 115, 125),
+        },
+        sky_top=(125, 165, 215),
+        car_colours=((120, 115, 125), (170, 60, 50), (45, 50, 60),
+                     (200, 195, 185), (90, 110, 140)),
+        clothing_colours=((90, 75, 100), (60, 60, 65), (140, 110, 80),
+                          (150, 70, 70), (70, 90, 120)),
+        skin_colours=((210, 170, 140), (165, 120, 90), (105, 75, 55)),
+        sign_colours=((180, 60, 45), (60, 90, 170), (200, 170, 60)),
+        lamp_colours=((240, 120, 80), (240, 200, 110), (140, 230, 170)),
+        glass=(60, 70, 80),
+        marking=(220, 215, 200),
+        hood=(35, 30, 30),
+        instance_jitter=14.0,
+        dark_factor=0.6,
+        texture=0.06,
+        texture_coarse=0.06,
+        saturation=0.85,
+        white_balance=(1.04, 1.0, 0.92),
+        contrast=0.92,
+        gamma=0.95,
+        haze=0.045,
+        haze_colour=(205, 212, 215),
+        motion_blur=5,
+        shot_noise=0.6)
+    layout = LayoutConfig(
+        horizon=(0.36, 0.42),
+        building_height=(2.0, 6.0),
+        vegetation_prob=0.15,
+        fence_prob=0.1,
+        num_cars=(3, 6),
+        num_persons=(1, 2),
+        num_poles=(1, 3),
+        traffic_light_prob=0.3,
+        object_scale=(0.8, 1.0),
+        hood_height=0.06,
+        roll=(-8.0, 8.0))
+    return DomainStyle(appearance=appearance, layout=layout)
+
+
+#: The built-in domain pairs: name -> (source style, target style).
+TOY_PAIRS: Dict[str, Tuple[Callable[[], DomainStyle],
+                           Callable[[], DomainStyle]]] = {
+                               'a': (source_style, target_style),
+                               'b': (source_style_b, target_style_b),
+                           }
+
+
+def default_styles(shift_strength: float = 1.0,
+                   pair: str = 'a') -> Dict[str, DomainStyle]:
     """The source style and the target style at a given shift strength.
 
     Args:
         shift_strength (float): 0 makes the target look like the source,
             1 gives the full default shift, larger values exaggerate it.
+        pair (str): Built-in domain pair, a key of :data:`TOY_PAIRS`.
+            Defaults to 'a'.
 
     Returns:
         dict[str, DomainStyle]: Styles under ``'source'`` and ``'target'``.
     """
-    source = source_style()
+    if pair not in TOY_PAIRS:
+        raise ValueError(f'unknown toy domain pair {pair!r}; the built-in '
+                         f'pairs are {sorted(TOY_PAIRS)}')
+    source, target = (make() for make in TOY_PAIRS[pair])
     return {
         'source': source,
-        'target': source.interpolate(target_style(), shift_strength)
+        'target': source.interpolate(target, shift_strength)
     }
 
 
@@ -327,6 +471,11 @@ def render_scene(scene: Scene, cfg: AppearanceConfig,
         cfg.texture * fine + cfg.texture_coarse * coarse)
     img *= gain[..., None]
 
+    # atmosphere: haze grows with the distance (the sky is all haze)
+    if cfg.haze > 0:
+        keep = np.exp(-cfg.haze * scene.depth)[..., None]
+        img = keep * img + (1 - keep) * np.asarray(cfg.haze_colour, np.float32)
+
     # camera: colour, exposure, optics, sensor
     grey = img.mean(axis=2, keepdims=True)
     img = grey + cfg.saturation * (img - grey)
@@ -335,6 +484,11 @@ def render_scene(scene: Scene, cfg: AppearanceConfig,
     img = 255 * (np.clip(img, 0, 255) / 255)**cfg.gamma
     if cfg.blur_sigma > 0:
         img = cv2.GaussianBlur(img, (0, 0), cfg.blur_sigma)
+    if cfg.motion_blur > 1:
+        img = cv2.blur(img, (cfg.motion_blur, 1))
     if cfg.sensor_noise > 0:
         img += rng.normal(0, cfg.sensor_noise, img.shape).astype(np.float32)
+    if cfg.shot_noise > 0:
+        img += cfg.shot_noise * np.sqrt(np.clip(img, 0, None)) * (
+            rng.standard_normal(img.shape).astype(np.float32))
     return np.clip(np.round(img), 0, 255).astype(np.uint8)

@@ -1,4 +1,5 @@
 """FADA's fine-grained adversarial loss against domain encodings."""
+import math
 from typing import Tuple
 
 import torch
@@ -114,6 +115,54 @@ class DomainEncodingLoss(nn.Module):
         halves = (knowledge, zeros) if domain == 'source' else (zeros,
                                                                 knowledge)
         return torch.cat(halves, dim=1), keep
+
+    @torch.no_grad()
+    def domain_accuracy(self, disc_logits: Tensor, domain: str) -> Tensor:
+        """Share of pixels the fine-grained discriminator puts in ``domain``.
+
+        A pixel's predicted domain is the half of the 2K channels with the
+        larger softmax mass (source: the first K). All pixels count, also
+        those hard labels ignore. A diagnostic: 0.5 on both domains means
+        the discriminator cannot tell them apart.
+
+        Args:
+            disc_logits (Tensor): ``(N, 2K, H, W)`` discriminator logits.
+            domain (str): The domain the pixels come from.
+
+        Returns:
+            Tensor: Scalar float32 accuracy in [0, 1] (no gradient).
+        """
+        if domain not in DOMAINS:
+            raise ValueError(
+                f'domain must be one of {DOMAINS}, got {domain!r}.')
+        probs = F.softmax(disc_logits.detach().float(), dim=1)
+        num_classes = probs.shape[1] // 2
+        source = probs[:, :num_classes].sum(dim=1)
+        target = probs[:, num_classes:].sum(dim=1)
+        right = source > target if domain == 'source' else target > source
+        return right.float().mean()
+
+    @torch.no_grad()
+    def knowledge_statistics(self, class_logits: Tensor) -> dict:
+        """How much the class knowledge of a batch says.
+
+        Args:
+            class_logits (Tensor): ``(N, K, H, W)`` segmentor logits.
+
+        Returns:
+            dict[str, Tensor]: ``kept``: share of pixels the encodings keep
+            (1 for soft labels); ``entropy``: mean entropy of the kept
+            pixels' class knowledge (renormalised to sum to 1), divided by
+            ``log K`` (0: one class, 1: uniform; hard labels: 0).
+        """
+        knowledge, keep = self.class_knowledge(class_logits)
+        dist = knowledge / knowledge.sum(dim=1, keepdim=True).clamp(min=1e-12)
+        entropy = -(dist * dist.clamp(min=1e-12).log()).sum(dim=1)
+        entropy = entropy / math.log(knowledge.shape[1])
+        kept = keep.float().mean()
+        if not keep.any():
+            return dict(kept=kept, entropy=kept.new_tensor(0.))
+        return dict(kept=kept, entropy=entropy[keep].mean())
 
     @float32_loss
     def forward(self, disc_logits: Tensor, class_logits: Tensor,

@@ -59,3 +59,28 @@ class GANLoss(nn.Module):
         if weight is not None:
             loss = weight * loss
         return self.loss_weight * loss.mean()
+
+    @torch.no_grad()
+    def accuracy(self, pred: Tensor, label: float,
+                 other_label: float) -> Tensor:
+        """Share of discriminator outputs on the side of ``label``.
+
+        An output counts as right when it is nearer ``label`` than
+        ``other_label``: its sigmoid for ``'vanilla'`` (with labels 1 / 0:
+        logit > 0), the raw output for ``'lsgan'``. A diagnostic: 1 means
+        the discriminator tells this domain apart, 0.5 on both domains that
+        it cannot.
+
+        Args:
+            pred (Tensor): Discriminator outputs of one domain.
+            label (float): That domain's label.
+            other_label (float): The other domain's label.
+
+        Returns:
+            Tensor: Scalar float32 accuracy in [0, 1] (no gradient).
+        """
+        out = pred.detach().float()
+        if self.gan_type == 'vanilla':
+            out = out.sigmoid()
+        right = (out - label).abs() < (out - other_label).abs()
+        return right.float().mean()

@@ -35,6 +35,13 @@ class AdaptSegNet(BaseUDASegmentor):
     with the discriminators frozen, then the discriminators minimise Eq. 2 on
     the detached source and target predictions of the same forward pass.
 
+    Besides the losses, every step logs each discriminator's accuracy on
+    the source and on the target batch, ``acc_disc.{level}.source`` /
+    ``.target`` (:meth:`discriminator_accuracies`, from the outputs of its
+    own step, before it updates): near 0.5 on both, the discriminator
+    cannot tell the domains apart; near 1, the adversarial term has not
+    aligned them. No target label is needed to watch it.
+
     Args:
         segmentor (dict): Any ``EncoderDecoder``-style segmentor config.
         discriminator (dict): A ``MultiLevelDiscriminator`` config.
@@ -104,6 +111,28 @@ class AdaptSegNet(BaseUDASegmentor):
             inputs[level] = F.softmax(logits, dim=1)
         return inputs
 
+    def discriminator_accuracies(
+            self, src_scores: Dict[str, Tensor],
+            tgt_scores: Dict[str, Tensor]) -> Dict[str, Tensor]:
+        """``acc_disc.{level}.source`` / ``.target`` of the given outputs.
+
+        Args:
+            src_scores (dict[str, Tensor]): Discriminator outputs on the
+                source predictions, per level.
+            tgt_scores (dict[str, Tensor]): The same on the target.
+
+        Returns:
+            dict[str, Tensor]: Share of outputs on the side of their own
+            domain's label (:meth:`GANLoss.accuracy`), per level and domain.
+        """
+        accuracies = {}
+        for level in self.adv_weights:
+            accuracies[f'acc_disc.{level}.source'] = self.gan_loss.accuracy(
+                src_scores[level], self.source_label, self.target_label)
+            accuracies[f'acc_disc.{level}.target'] = self.gan_loss.accuracy(
+                tgt_scores[level], self.target_label, self.source_label)
+        return accuracies
+
     def target_supervision(self, logits: Dict[str, Tensor],
                            data_samples: SampleList) -> Dict[str, Tensor]:
         """Supervised target losses of step 1; none in AdaptSegNet.
@@ -155,4 +184,5 @@ class AdaptSegNet(BaseUDASegmentor):
                     self.gan_loss(src_scores[level], self.source_label) +
                     self.gan_loss(tgt_scores[level], self.target_label))
         log_vars.update(self.update(disc_optim, disc_losses))
+        log_vars.update(self.discriminator_accuracies(src_scores, tgt_scores))
         return log_vars

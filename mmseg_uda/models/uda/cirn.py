@@ -69,8 +69,10 @@ class CIRN(AdaptSegNet):
 
     Logged: the segmentation loss (``decode.loss_ce``),
     ``loss_adv.{level}``, ``loss_weight_discrepancy.{head}``,
-    ``loss_disc.{level}.source`` / ``.target`` and the mean of R on the
-    target batch, ``cos_distance.{level}``.
+    ``loss_disc.{level}.source`` / ``.target``, the mean of R on the
+    target batch, ``cos_distance.{level}``, and the discriminator's
+    accuracy per domain, ``acc_disc.{level}.source`` / ``.target`` (see
+    :class:`AdaptSegNet`).
 
     Args:
         segmentor (dict): An ``EncoderDecoder``-style segmentor whose
@@ -272,4 +274,5 @@ class CIRN(AdaptSegNet):
                 disc_losses[f'loss_disc.{level}.target'] = self.gan_loss(
                     tgt_scores[level], self.target_label, pixel_weight)
         log_vars.update(self.update(disc_optim, disc_losses))
+        log_vars.update(self.discriminator_accuracies(src_scores, tgt_scores))
         return log_vars

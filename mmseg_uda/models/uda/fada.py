@@ -32,6 +32,15 @@ class FADA(BaseUDASegmentor):
        features of the same forward pass: ``[a_s; 0]`` for source,
        ``[0; a_t]`` for target.
 
+    Logged besides the losses, per domain, from the discriminator step's
+    outputs (before it updates): ``acc_disc.{domain}``, the share of pixels
+    the discriminator puts in the right domain
+    (:meth:`DomainEncodingLoss.domain_accuracy`; near 0.5 on both domains
+    it cannot tell them apart), and the class knowledge the encodings carry,
+    ``encoding.{domain}.kept`` (share of pixels kept) and
+    ``encoding.{domain}.entropy`` (normalised entropy,
+    :meth:`DomainEncodingLoss.knowledge_statistics`).
+
     The encodings come from the decode head's logits (see
     :class:`DomainEncodingLoss` for soft and hard labels). Both are
     compared with the discriminator's logits at one resolution:
@@ -174,7 +183,7 @@ class FADA(BaseUDASegmentor):
         # 2) discriminator: Eq. 5 on the detached features.
         set_requires_grad(self.discriminator, True)
         with disc_optim.optim_context(self.discriminator):
-            disc_losses = {}
+            disc_losses, diagnostics = {}, {}
             domains = (('source', src_features, src_logits, src_size),
                        ('target', tgt_features, tgt_logits, tgt_size))
             for domain, features, logits, size in domains:
@@ -183,5 +192,11 @@ class FADA(BaseUDASegmentor):
                 disc_losses[f'loss_disc.{domain}'] = (
                     self.disc_term_weight *
                     self.domain_encoding(disc_logits, class_logits, domain))
+                diagnostics[f'acc_disc.{domain}'] = (
+                    self.domain_encoding.domain_accuracy(disc_logits, domain))
+                for key, value in self.domain_encoding.knowledge_statistics(
+                        class_logits).items():
+                    diagnostics[f'encoding.{domain}.{key}'] = value
         log_vars.update(self.update(disc_optim, disc_losses))
+        log_vars.update(diagnostics)
         return log_vars

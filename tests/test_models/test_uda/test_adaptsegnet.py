@@ -61,6 +61,50 @@ def test_losses_follow_the_paper_equations(toy_segmentor_cfg, make_uda_batch):
     torch.testing.assert_close(log_vars['loss_disc.decode_head'], d_loss)
 
 
+def test_discriminator_accuracy_is_logged_from_the_step_outputs(
+        toy_segmentor_cfg, make_uda_batch):
+    """The discriminators return hand-made logits (source batches are
+    32x64, target batches 40x48); the logged accuracies are those of these
+    outputs, and no discriminator runs more often than before."""
+    model, optim_wrapper = build_adaptsegnet(toy_segmentor_cfg)
+    made = {
+        # decode_head: 3 of 4 source logits > 0; 2 of 4 target logits < 0
+        # (0 is a tie: wrong); auxiliary_head: all say "target"
+        'source': dict(decode_head=[2., -1., 0.5, 3.], auxiliary_head=[-1.]),
+        'target': dict(decode_head=[-2., -1., 1., 0.], auxiliary_head=[-1.]),
+    }
+    real_forward = model.discriminator.forward
+    calls = []
+
+    def hand_made(inputs):
+        outputs = real_forward(inputs)
+        domain = 'source' if inputs['decode_head'].shape[2] == 32 else (
+            'target')
+        calls.append(domain)
+        return {
+            level:
+            torch.tensor(made[domain][level]).view(1, 1, 1, -1) +
+            0 * out.sum()  # keeps the path to the discriminator's weights
+            for level, out in outputs.items()
+        }
+
+    model.discriminator.forward = hand_made
+    log_vars = model.train_step(
+        make_uda_batch(size=(32, 64), target_size=(40, 48)), optim_wrapper)
+    # the segmentor step's target pass, then one pass per domain
+    assert calls == ['target', 'source', 'target']
+    expected = {
+        'acc_disc.decode_head.source': 0.75,
+        'acc_disc.decode_head.target': 0.5,
+        'acc_disc.auxiliary_head.source': 0.,
+        'acc_disc.auxiliary_head.target': 1.,
+    }
+    for key, value in expected.items():
+        assert log_vars[key].item() == pytest.approx(value), key
+    # accuracies are logged, not optimised
+    assert not any('acc' in key and 'loss' in key for key in log_vars)
+
+
 def test_discriminator_frozen_during_segmentor_step(toy_segmentor_cfg,
                                                     make_uda_batch):
     model, optim_wrapper = build_adaptsegnet(toy_segmentor_cfg)

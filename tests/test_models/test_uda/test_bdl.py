@@ -62,7 +62,8 @@ def test_without_pseudo_labels_it_trains_eq_1(toy_segmentor_cfg,
     log_vars = model.train_step(copy.deepcopy(batch), optim_wrapper)
     assert set(log_vars) == {
         'decode.loss_ce', 'decode.acc_seg', 'loss_adv.decode_head',
-        'loss_disc.decode_head', 'loss'
+        'loss_disc.decode_head', 'loss', 'acc_disc.decode_head.source',
+        'acc_disc.decode_head.target'
     }
     logits = recompute(model, batch)
     disc = model.discriminator.levels['decode_head']

@@ -59,10 +59,13 @@ def test_train_step_updates_and_logs_every_term(make_uda_batch):
     assert {
         'decode.loss_ce', 'aux.loss_ce', 'loss_adv.decode_head',
         'loss_weight_discrepancy.decode_head', 'cos_distance.decode_head',
-        'loss_disc.decode_head.source', 'loss_disc.decode_head.target'
+        'loss_disc.decode_head.source', 'loss_disc.decode_head.target',
+        'acc_disc.decode_head.source', 'acc_disc.decode_head.target'
     } <= set(log_vars)
     assert all(torch.isfinite(v) for v in log_vars.values())
     assert 0 <= log_vars['cos_distance.decode_head'] <= 1
+    for domain in ('source', 'target'):
+        assert 0 <= log_vars[f'acc_disc.decode_head.{domain}'] <= 1
     for before, module in ((seg_before, model.segmentor),
                            (disc_before, model.discriminator)):
         assert any(not torch.equal(a, b)

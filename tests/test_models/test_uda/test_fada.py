@@ -102,6 +102,59 @@ def test_losses_follow_equations_5_and_6(toy_segmentor_cfg, make_uda_batch,
     torch.testing.assert_close(log_vars['loss_disc.target'], d_tgt)
 
 
+@pytest.mark.parametrize('label_type', ['soft', 'hard'])
+def test_discriminator_accuracy_and_encoding_statistics_are_logged(
+        toy_segmentor_cfg, make_uda_batch, label_type):
+    """The discriminator returns hand-made 2K-channel logits of 1 x 2
+    pixels (source features are 4x8, target 5x6): the logged accuracies
+    are theirs; the encoding statistics those of the class logits."""
+    encoding = dict(type='DomainEncodingLoss', label_type=label_type)
+    model, optim_wrapper = build_fada(
+        toy_segmentor_cfg, domain_encoding=encoding, loss_resolution='feature')
+    real_forward = model.discriminator.forward
+    calls, class_logits = [], {}
+
+    def channel_peak(*channels):
+        logits = torch.zeros(1, 38, 1, len(channels))
+        for pixel, channel in enumerate(channels):
+            logits[0, channel, 0, pixel] = 5.
+        return logits
+
+    # source: pixel 0 in the source half (right), pixel 1 in the target
+    # half (wrong); target: both pixels in the target half
+    made = dict(source=channel_peak(0, 20), target=channel_peak(22, 37))
+
+    def hand_made(features, size=None):
+        out = real_forward(features, size)
+        domain = 'source' if features.shape[2] == 4 else 'target'
+        calls.append(domain)
+        return made[domain] + 0 * out.sum()
+
+    model.discriminator.forward = hand_made
+    original = model.domain_encoding.knowledge_statistics
+
+    def spy(logits):
+        class_logits[len(class_logits)] = logits
+        return original(logits)
+
+    model.domain_encoding.knowledge_statistics = spy
+    log_vars = model.train_step(
+        make_uda_batch(size=(32, 64), target_size=(40, 48)), optim_wrapper)
+    assert calls == ['target', 'source', 'target']
+    assert log_vars['acc_disc.source'].item() == pytest.approx(0.5)
+    assert log_vars['acc_disc.target'].item() == pytest.approx(1.)
+    # the statistics of the class logits at the discriminator's resolution
+    for index, domain in enumerate(('source', 'target')):
+        assert class_logits[index].shape[2:] == (1, 2)
+        stats = DomainEncodingLoss(label_type).knowledge_statistics(
+            class_logits[index])
+        for key in ('kept', 'entropy'):
+            torch.testing.assert_close(log_vars[f'encoding.{domain}.{key}'],
+                                       stats[key])
+    if label_type == 'soft':
+        assert log_vars['encoding.source.kept'].item() == 1.
+
+
 def test_official_code_options(toy_segmentor_cfg, make_uda_batch):
     batch = make_uda_batch(seed=5)
     paper, optim_wrapper = build_fada(toy_segmentor_cfg, seg_lr=0., disc_lr=0.)

@@ -1,0 +1,108 @@
+"""Training scalars of a work dir, averaged over windows of iterations.
+
+Reads the ``vis_data/scalars.json`` files MMEngine's ``LocalVisBackend``
+writes (one line per logging interval; a resumed run adds a new timestamped
+folder, later lines win) and prints, for every key matching ``--keys``, its
+mean over consecutive windows of ``--window`` iterations: e.g. how the
+discriminators' accuracies (``acc_disc.*``) move during an adaptation.
+
+Example::
+
+    python tools/analysis_tools/summarize_logs.py \\
+        work_dirs/toy_benchmark/fada_r18_toy-gta2cs/seed0 \\
+        --keys acc_disc encoding --window 250
+"""
+import argparse
+import glob
+import json
+import os.path as osp
+import statistics
+from typing import Dict, List, Optional, Sequence
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('work_dirs', nargs='+', help='training work dirs')
+    parser.add_argument(
+        '--keys',
+        nargs='+',
+        default=['acc_disc'],
+        help='prefixes of the scalars to show')
+    parser.add_argument(
+        '--window', type=int, default=250, help='iterations per window')
+    parser.add_argument('--out', help='also write the summary as json')
+    return parser.parse_args(argv)
+
+
+def read_scalars(work_dir: str) -> Dict[int, dict]:
+    """Logged training scalars by iteration (later runs override)."""
+    files = sorted(
+        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
+    if not files:
+        raise FileNotFoundError(
+            f'No */vis_data/scalars.json in {work_dir}; is it the work dir '
+            'of a training with the LocalVisBackend (mmseg default)?')
+    by_iter = {}
+    for path in files:
+        with open(path) as f:
+            for line in f:
+                record = json.loads(line)
+                if 'iter' in record and 'mIoU' not in record:
+                    by_iter[int(record['iter'])] = record
+    return by_iter
+
+
+def summarize(by_iter: Dict[int, dict], prefixes: Sequence[str],
+              window: int) -> Dict[str, Dict[str, float]]:
+    """``{key: {'first-last': mean}}`` for the keys starting with a prefix.
+
+    Args:
+        by_iter (dict[int, dict]): Scalars by iteration.
+        prefixes (Sequence[str]): Keys to keep.
+        window (int): Iterations per window; window ``k`` holds the logged
+            iterations ``k * window + 1`` to ``(k + 1) * window``.
+
+    Returns:
+        dict: Per key, the windows (named ``'start-end'``) and their means.
+    """
+    if window < 1:
+        raise ValueError(f'--window must be at least 1, got {window}')
+    keys = sorted({
+        k
+        for record in by_iter.values()
+        for k in record if any(k.startswith(p) for p in prefixes)
+    })
+    result = {}
+    for key in keys:
+        windows: Dict[int, List[float]] = {}
+        for iteration, record in sorted(by_iter.items()):
+            if key in record:
+                windows.setdefault((iteration - 1) // window,
+                                   []).append(float(record[key]))
+        result[key] = {
+            f'{k * window + 1}-{(k + 1) * window}': statistics.mean(v)
+            for k, v in sorted(windows.items())
+        }
+    return result
+
+
+def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
+    args = parse_args(argv)
+    summaries = {}
+    for work_dir in args.work_dirs:
+        summary = summarize(read_scalars(work_dir), args.keys, args.window)
+        summaries[work_dir] = summary
+        print(work_dir)
+        if not summary:
+            print(f'  no scalar starts with {args.keys}')
+        for key, windows in summary.items():
+            values = '  '.join(f'{w}: {v:.3f}' for w, v in windows.items())
+            print(f'  {key}  {values}')
+    if args.out:
+        with open(args.out, 'w') as f:
+            json.dump(summaries, f, indent=2)
+    return summaries
+
+
+if __name__ == '__main__':
+    main()
