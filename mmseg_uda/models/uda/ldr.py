@@ -89,6 +89,11 @@ class LDR(ReconstructionLossMixin, BDL):
         reconstructor_gan_weight (float, optional): Weight of the
             adversarial term in M's own loss; None = alpha (Eq. 6 read
             literally), 1.0 = pix2pixHD. G always sees alpha. Default: None.
+        segmentor_rec_scale (float): Factor on the gradient the
+            reconstruction terms send to G through Omega; 1 = Eq. 6 (G and M
+            minimise the same ``alpha * L_adv + beta * L_rec``). With tau =
+            0.001 that gradient can be orders of magnitude larger than the
+            segmentation losses' (configs/ldr/README.md). Default: 1.0.
         reconstructor_checkpoint (str, optional): A
             :class:`LabelReconstructor` checkpoint (the pre-training of M)
             whose M and D_k are loaded by :meth:`init_weights`.
@@ -121,6 +126,7 @@ class LDR(ReconstructionLossMixin, BDL):
                  beta: float = 10.0,
                  tau: float = 0.001,
                  reconstructor_gan_weight: Optional[float] = None,
+                 segmentor_rec_scale: float = 1.0,
                  reconstructor_checkpoint: Optional[str] = None,
                  recon_gan_loss: ConfigType = dict(
                      type='GANLoss', gan_type='lsgan'),
@@ -160,6 +166,7 @@ class LDR(ReconstructionLossMixin, BDL):
         self.reconstructor_gan_weight = (
             alpha if reconstructor_gan_weight is None else
             reconstructor_gan_weight)
+        self.segmentor_rec_scale = segmentor_rec_scale
         self.reconstructor_checkpoint = reconstructor_checkpoint
         self.num_classes = self.model.decode_head.num_classes
         self.build_reconstruction(
@@ -254,7 +261,8 @@ class LDR(ReconstructionLossMixin, BDL):
                 terms[domain] = self.reconstruction_losses(recs[domain])
         log_vars, grads = self.update_reconstructor(rec_optim, terms, leaves)
         seg_loss, seg_log_vars = self.parse_losses(seg_losses)
-        link = sum((label_maps[d] * grads[d]).sum() for d in DOMAINS)
+        link = self.segmentor_rec_scale * sum(
+            (label_maps[d] * grads[d]).sum() for d in DOMAINS)
         seg_optim.update_params(seg_loss + link)
         log_vars.update(seg_log_vars)
 

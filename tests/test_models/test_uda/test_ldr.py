@@ -172,25 +172,36 @@ def assert_grads_close(got, expected):
             torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-7)
 
 
+@pytest.mark.parametrize('scale', [1.0, 0.25])
 def test_the_segmentor_gets_the_gradient_of_eq_6(toy_segmentor_cfg,
-                                                 make_uda_batch):
+                                                 make_uda_batch, scale):
     """Splitting the graph at Omega (M's backward first) gives G exactly the
-    gradient of the whole objective."""
+    gradient of the whole objective (``segmentor_rec_scale`` times its
+    reconstruction part)."""
     torch.manual_seed(0)
     model, optim_wrapper = build_ldr(
-        plain_segmentor(toy_segmentor_cfg), alpha=0.5, beta=2., tau=0.3)
+        plain_segmentor(toy_segmentor_cfg),
+        alpha=0.5,
+        beta=2.,
+        tau=0.3,
+        segmentor_rec_scale=scale)
     batch = with_pseudo_labels(make_uda_batch())
-    expected = reference_gradients(model, copy.deepcopy(batch), 0.5, 2.)
+    full = reference_gradients(model, copy.deepcopy(batch), 0.5, 2.)
     without = reference_gradients(
         model, copy.deepcopy(batch), alpha=0., beta=0.)
     _, grads = spy_steps(model, optim_wrapper)
     model.train_step(batch, optim_wrapper)
-    assert_grads_close(grads['segmentor'], expected['segmentor'])
-    assert_grads_close(grads['reconstructor'], expected['reconstructor'])
+    expected = [
+        None if a is None else b + scale * (a - b)
+        for a, b in zip(full['segmentor'], without['segmentor'])
+    ]
+    assert_grads_close(grads['segmentor'], expected)
+    # M minimises the whole reconstruction objective whatever the scale
+    assert_grads_close(grads['reconstructor'], full['reconstructor'])
     # the reconstruction terms do reach G
     difference = sum((a - b).abs().sum()
-                     for a, b in zip(expected['segmentor'],
-                                     without['segmentor']) if a is not None)
+                     for a, b in zip(full['segmentor'], without['segmentor'])
+                     if a is not None)
     assert difference > 1e-3
 
 
