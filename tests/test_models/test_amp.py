@@ -114,6 +114,13 @@ AMP_CASES = {
             prepare_batch=with_target_labels),
     'cyclegan':
     AmpCase('configs/translators/cyclegan_toy-gta2cs.py', rtol=0.03),
+    'ldr':
+    AmpCase('configs/ldr/ldr_r18_toy-gta2cs.py',
+            lambda _: {'model.reconstructor_checkpoint': None},
+            with_target_labels, rtol=0.03),
+    'ldr-recon-pretrain':
+    AmpCase('configs/ldr/ldr_recon-pretrain_toy-gta5.py',
+            prepare_batch=lambda batch: batch['source'], rtol=0.03),
     'cyclegan-consistency':
     AmpCase(
         'configs/translators/cyclegan_toy-gta2cs.py',
