@@ -166,3 +166,68 @@ def build_uda_optim_wrapper(model: torch.nn.Module, seg_lr: float,
             discriminator=dict(
                 type='OptimWrapper',
                 optimizer=dict(type='Adam', lr=disc_lr, betas=(0.9, 0.99)))))
+
+
+def ldr_cfg(segmentor_cfg: dict, **kwargs) -> dict:
+    """A small LDR: M, three D_k and a random VGG at toy widths."""
+    cfg = dict(
+        type='LDR',
+        segmentor=segmentor_cfg,
+        discriminator=dict(
+            type='MultiLevelDiscriminator',
+            discriminators=dict(
+                decode_head=dict(
+                    type='FCDiscriminator', in_channels=19,
+                    channels=(8, 16)))),
+        reconstructor=dict(
+            type='ResNetGenerator',
+            in_channels=19,
+            base_channels=4,
+            num_blocks=1,
+            num_downsamples=3,
+            outer_convs=False),
+        recon_discriminator=dict(
+            type='MultiScalePatchDiscriminator',
+            discriminator=dict(
+                type='PatchDiscriminator',
+                in_channels=22,
+                base_channels=4,
+                padding=2)),
+        perceptual_loss=dict(
+            type='VGGPerceptualLoss',
+            pretrained=None,
+            base_channels=4,
+            layer_weights=(1 / 32, 1 / 16)),
+        adv_weights=dict(decode_head=0.1))
+    cfg.update(kwargs)
+    return cfg
+
+
+def build_ldr_optim_wrapper(model: torch.nn.Module,
+                            seg_lr: float = 0.01,
+                            disc_lr: float = 1e-3,
+                            rec_lr: float = 1e-3) -> OptimWrapperDict:
+    """One optimizer per LDR child, built as the runner does."""
+    adam = dict(
+        type='OptimWrapper',
+        optimizer=dict(type='Adam', lr=rec_lr, betas=(0.5, 0.999)))
+    return build_optim_wrapper(
+        model,
+        dict(
+            constructor='MultiOptimWrapperConstructor',
+            segmentor=dict(
+                type='OptimWrapper',
+                optimizer=dict(type='SGD', lr=seg_lr, momentum=0.9)),
+            discriminator=dict(
+                type='OptimWrapper',
+                optimizer=dict(type='Adam', lr=disc_lr, betas=(0.9, 0.99))),
+            reconstructor=adam,
+            recon_discriminator=adam))
+
+
+def build_ldr(segmentor_cfg: dict,
+              **kwargs) -> Tuple[torch.nn.Module, OptimWrapperDict]:
+    """A small LDR (see :func:`ldr_cfg`) and its four optimizers."""
+    model = MODELS.build(ldr_cfg(segmentor_cfg, **kwargs))
+    model.init_weights()
+    return model, build_ldr_optim_wrapper(model)

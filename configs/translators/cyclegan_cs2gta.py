@@ -1,6 +1,6 @@
 # CycleGAN for LDR: the same translator as cyclegan_gta2cs.py, applied in
 # the target-to-source direction (Cityscapes images made GTA5-like), with
-# LDR's optimisation (paper Sec. 4.1): batch 1, Adam lr 1e-4, betas
+# LDR's optimisation (paper Sec. 4.3): batch 1, Adam lr 1e-4, betas
 # (0.5, 0.999), weight decay 1e-4, lr halved every 100k iterations, 1000k
 # iterations. LDR's translator architecture is in its supplementary
 # material; this is CycleGAN's.

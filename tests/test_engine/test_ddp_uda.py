@@ -8,13 +8,18 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 from mmengine.model import MMSeparateDistributedDataParallel
 from uda_test_utils import (acm_segmentor_cfg, build_adaptsegnet, build_cirn,
+                            build_ldr, build_ldr_optim_wrapper,
                             build_uda_optim_wrapper, make_uda_batch,
                             toy_segmentor_cfg)
 
 #: The UDA models under test, built on every rank.
 BUILDERS = dict(
     adaptsegnet=lambda: build_adaptsegnet(toy_segmentor_cfg()),
-    cirn=lambda: build_cirn(acm_segmentor_cfg()))
+    cirn=lambda: build_cirn(acm_segmentor_cfg()),
+    ldr=lambda: build_ldr(dict(toy_segmentor_cfg(), auxiliary_head=None)))
+#: Optimizers of a model whose children differ from segmentor +
+#: discriminator (model, segmentor lr, discriminator lr).
+OPTIMIZERS = dict(ldr=build_ldr_optim_wrapper)
 
 
 def _free_port() -> int:
@@ -36,7 +41,18 @@ def _flat_params(module: torch.nn.Module, parts=('', )) -> torch.Tensor:
 GROUPS = dict(
     all=('', ),
     acm=('decode_head.acm_branches.', 'decode_head.attentions.'),
-    discriminator=('discriminator.', ))
+    discriminator=('discriminator.', ),
+    # LDR's four children ('discriminator.' is also in recon_discriminator)
+    segmentor=('segmentor.', ),
+    output_discriminator=('levels.decode_head.', ),
+    reconstructor=('reconstructor.', ),
+    recon_discriminator=('recon_discriminator.', ))
+#: The groups compared separately, per method.
+CHECKED_GROUPS = dict(
+    adaptsegnet=('all', ),
+    cirn=('all', 'acm', 'discriminator'),
+    ldr=('segmentor', 'output_discriminator', 'reconstructor',
+         'recon_discriminator'))
 
 
 def _worker(rank: int, world_size: int, port: int, sync: bool, out_dir: str,
@@ -48,16 +64,17 @@ def _worker(rank: int, world_size: int, port: int, sync: bool, out_dir: str,
     torch.manual_seed(rank if sync else 0)
     model, _ = BUILDERS[method]()
     initial = _flat_params(model)
+    build_optimizers = OPTIMIZERS.get(method, build_uda_optim_wrapper)
     if sync:
         wrapped = MMSeparateDistributedDataParallel(
             model,
             broadcast_buffers=False,
             find_unused_parameters=False,
             device_ids=None)
-        optim_wrapper = build_uda_optim_wrapper(wrapped.module, 0.01, 1e-3)
+        optim_wrapper = build_optimizers(wrapped.module, 0.01, 1e-3)
     else:
         wrapped = model
-        optim_wrapper = build_uda_optim_wrapper(model, 0.01, 1e-3)
+        optim_wrapper = build_optimizers(model, 0.01, 1e-3)
     for step in range(3):  # every rank sees different data
         wrapped.train_step(
             make_uda_batch(seed=100 * rank + step), optim_wrapper)
@@ -100,14 +117,13 @@ def test_two_ranks_hold_identical_weights(tmp_path, method):
     rank0, rank1 = result['gathered']
     assert not torch.equal(result['initial'], result['final'])  # trained
     torch.testing.assert_close(rank0['all'], rank1['all'], rtol=0, atol=1e-6)
-    if method == 'cirn':
-        # the ACM (its classifier, trained with the weight-discrepancy loss
-        # outside the forward pass, and its attention modules) and the
-        # discriminator in particular
-        assert rank0['acm'].numel() > 0
-        for group in ('acm', 'discriminator'):
-            torch.testing.assert_close(
-                rank0[group], rank1[group], rtol=0, atol=1e-6)
+    # CIRN: the ACM (its classifier, trained with the weight-discrepancy
+    # loss outside the forward pass, and its attention modules) and the
+    # discriminator in particular; LDR: each of its four children
+    for group in CHECKED_GROUPS[method]:
+        assert rank0[group].numel() > 0, group
+        torch.testing.assert_close(
+            rank0[group], rank1[group], rtol=0, atol=1e-6)
 
 
 @pytest.mark.parametrize('method', sorted(BUILDERS))
@@ -115,5 +131,5 @@ def test_without_ddp_ranks_drift_apart(tmp_path, method):
     """Control: the same run without gradient sync ends with other weights."""
     result = _run(sync=False, out_dir=str(tmp_path), method=method)
     rank0, rank1 = result['gathered']
-    for group in GROUPS if method == 'cirn' else ('all', ):
+    for group in CHECKED_GROUPS[method]:
         assert (rank0[group] - rank1[group]).abs().max() > 1e-4, group

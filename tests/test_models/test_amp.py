@@ -118,6 +118,13 @@ AMP_CASES = {
     AmpCase('configs/cirn/cirn_r18_toy-gta2cs-k0.py'),
     'cyclegan':
     AmpCase('configs/translators/cyclegan_toy-gta2cs.py', rtol=0.03),
+    'ldr':
+    AmpCase('configs/ldr/ldr_r18_toy-gta2cs.py',
+            lambda _: {'model.reconstructor_checkpoint': None},
+            with_target_labels, rtol=0.03),
+    'ldr-recon-pretrain':
+    AmpCase('configs/ldr/ldr_recon-pretrain_toy-gta5.py',
+            prepare_batch=lambda batch: batch['source'], rtol=0.03),
     'cyclegan-consistency':
     AmpCase(
         'configs/translators/cyclegan_toy-gta2cs.py',
@@ -162,7 +169,24 @@ def trained_children(cfg: Config):
     ]
 
 
-@pytest.mark.parametrize('case', list(AMP_CASES), ids=list(AMP_CASES))
+#: Cases whose bf16 step is known not to match yet (strict: a fix makes
+#: the test fail until the case leaves this list).
+KNOWN_AMP_GAPS = {
+    'ldr': 'the segmentor gradient under bf16 deviates from fp32 (measured '
+    'cosine 0.81, norm ratio 0.76): the reconstruction path of LDR is not '
+    'autocast-safe yet'
+}
+
+
+@pytest.mark.parametrize(
+    'case', [
+        pytest.param(
+            name,
+            marks=pytest.mark.xfail(
+                reason=KNOWN_AMP_GAPS[name], strict=True))
+        if name in KNOWN_AMP_GAPS else name for name in AMP_CASES
+    ],
+    ids=list(AMP_CASES))
 def test_bf16_step_matches_fp32_step(case, tmp_path):
     spec = AMP_CASES[case]
     cfg = Config.fromfile(osp.join(REPO_ROOT, spec.config))

@@ -49,6 +49,24 @@ def test_translator_times_its_training_step():
     assert result['test_step_s'] is None  # translators have no test step
 
 
+def test_ldr_and_its_pretraining_time_their_training_steps():
+    tool = load_tool()
+    ldr = tool.main([
+        osp.join(REPO_ROOT, 'configs/ldr/ldr_r18_toy-gta2cs.py'), '--shape',
+        '32', '64', '--batch-size', '1', '--warmup', '1', '--iters', '1',
+        '--cfg-options', 'model.reconstructor_checkpoint=None'
+    ])['fp32']
+    assert ldr['train_step_s'] > 0 and ldr['test_step_s'] > 0
+    pretraining = tool.main([
+        osp.join(REPO_ROOT, 'configs/ldr/ldr_recon-pretrain_toy-gta5.py'),
+        '--shape', '32', '64', '--warmup', '1', '--iters', '1'
+    ])['fp32']
+    # one labelled domain, no inference step
+    assert pretraining['train_images_per_s'] == pytest.approx(
+        1 / pretraining['train_step_s'])
+    assert pretraining['test_step_s'] is None
+
+
 def test_compare_prints_ratios_of_all_variants():
     proc = subprocess.run([
         sys.executable, TOOL,

@@ -104,6 +104,57 @@ def test_bdl_loop_chains_every_round(tool, capsys, tmp_path):
             assert '--resume' in command
 
 
+def test_ldr_chain(tool, capsys, tmp_path):
+    root = str(tmp_path / 'work')
+    commands, _ = dry_run(
+        tool, capsys,
+        osp.join(REPO_ROOT, 'configs/ldr/ldr_r18_toy-gta2cs_pipeline.py'),
+        '--work-root', root)
+    assert list(commands)[:9] == [
+        'source_only', 'translator', 'translated_train', 'translated_val',
+        'recon', 'labeller', 'labels', 'ldr', 't2s_only'
+    ]
+    translated = dict(
+        train=osp.join(root, 'translated_train'),
+        val=osp.join(root, 'translated_val'))
+    # the target train and val sets, each translated to the source style
+    for split in ('train', 'val'):
+        command = commands[f'translated_{split}']
+        assert command[command.index('--dataset') + 1] == (
+            f'target_{split}_dataset')
+        assert command[command.index('--out-root') + 1] == translated[split]
+    recon = osp.join(root, 'recon', 'iter_1000.pth')
+    labeller = osp.join(root, 'labeller', 'iter_1000.pth')
+    # the labeller (alpha = beta = 0) labels the translated train set
+    assert commands['labeller'][2].endswith('t2s-only-round0.py')
+    labels = commands['labels']
+    assert labeller in labels and 'class-median' in labels
+    assert option(labels,
+                  'target_train_dataset.data_root') == translated['train']
+    # LDR and its "T->S" ablation: the same data, labels and start
+    for name, config in (('ldr', 'ldr_r18_toy-gta2cs.py'),
+                         ('t2s_only', 'ldr_r18_toy-gta2cs-t2s-only.py')):
+        command = commands[name]
+        assert command[2].endswith(config)
+        assert option(command, 'train_dataloader.dataset.target.data_root'
+                      ) == translated['train']
+        assert option(
+            command,
+            'train_dataloader.dataset.target.data_prefix.seg_map_path') == (
+                osp.join(root, 'labels'))
+        assert option(command, 'model.reconstructor_checkpoint') == recon
+        assert option(command, 'model.segmentor_checkpoint') == labeller
+        assert option(command, 'val_dataloader.dataset.data_root'
+                      ) == translated['val']
+    # every model on the translated val set and on the real one
+    for name in ('source_only', 'labeller', 'ldr', 't2s_only'):
+        assert option(commands[f'test_{name}'],
+                      'test_dataloader.dataset.data_root') == translated['val']
+        assert option(commands[f'test_{name}_untranslated'],
+                      'test_dataloader.dataset.data_root') == (
+                          'data/toy/cityscapes')
+
+
 def test_paper_scale_bdl_restarts_every_m_from_imagenet(tool, capsys):
     commands, _ = dry_run(
         tool, capsys,

@@ -1,8 +1,9 @@
 """Measure training-step and inference speed and peak memory of a config.
 
 Runs the model's real ``train_step`` (for UDA models and image translators:
-both domains, every optimizer) and ``test_step`` (not for translators,
-which have none) on synthetic batches of a fixed size, so no dataset is
+both domains, every optimizer; for LDR's label-to-image pre-training, one
+labelled domain) and ``test_step`` (not for translators, which have none)
+on synthetic batches of a fixed size, so no dataset is
 needed. Reports the median time over ``--iters`` iterations after
 ``--warmup`` iterations, images per second, and peak memory (max allocated
 CUDA memory on GPU, peak process RSS on CPU).
@@ -40,7 +41,8 @@ from mmseg.structures import SegDataSample
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
 from mmseg_uda.engine.hooks import to_channels_last
-from mmseg_uda.models import BaseUDASegmentor, CycleGANTranslator
+from mmseg_uda.models import (BaseUDASegmentor, CycleGANTranslator,
+                              LabelReconstructor)
 from mmseg_uda.utils import amp_config, enable_amp, optim_wrapper_cfgs
 from mmseg_uda.utils.launch import AMP_DTYPES
 
@@ -282,12 +284,16 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
                     channels_last))
 
     model = variants[0].model
-    translator = isinstance(model, CycleGANTranslator)
-    uda = translator or isinstance(model, BaseUDASegmentor)
+    # image generators: no test_step
+    translator = isinstance(model, (CycleGANTranslator, LabelReconstructor))
+    uda = isinstance(model, (CycleGANTranslator, BaseUDASegmentor))
     segmentor_cfg = cfg.model.get('segmentor') if uda else cfg.model
-    # a translator without a frozen segmentor ignores the labels
-    num_classes = (
-        segmentor_cfg.decode_head.num_classes if segmentor_cfg else 19)
+    if isinstance(model, LabelReconstructor):
+        num_classes = model.num_classes
+    else:
+        # a translator without a frozen segmentor ignores the labels
+        num_classes = (
+            segmentor_cfg.decode_head.num_classes if segmentor_cfg else 19)
     batch_size = args.batch_size or cfg.train_dataloader.batch_size
     shape = tuple(args.shape)
     target_shape = tuple(args.target_shape or shape) if uda else shape

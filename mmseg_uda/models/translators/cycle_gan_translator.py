@@ -4,7 +4,7 @@ Zhu et al., "Unpaired Image-to-Image Translation using Cycle-Consistent
 Adversarial Networks", ICCV 2017, with the optional consistency terms of BDL
 (Li et al., CVPR 2019) and CIRN (Gao et al., AAAI 2021).
 """
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional
 
 import torch
 import torch.nn.functional as F
@@ -14,7 +14,8 @@ from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType, SampleList
 from torch import Tensor
 
-from ..utils import load_segmentor_checkpoint, set_requires_grad
+from ..utils import (load_segmentor_checkpoint, named_update,
+                     pixel_normalisation, set_requires_grad)
 from .image_pool import ImagePool
 
 DOMAINS = ('source', 'target')
@@ -46,16 +47,6 @@ class DomainPair(BaseModule):
             raise ValueError(
                 f'domain must be one of {DOMAINS}, got {domain!r}.')
         return getattr(self, domain)(x)
-
-
-def _pixel_normalisation(preprocessor) -> Tuple[Tensor, Tensor, bool]:
-    """``mean``, ``std`` (C, 1, 1) and BGR->RGB flag of a preprocessor."""
-    if getattr(preprocessor, '_enable_normalize', False):
-        mean, std = preprocessor.mean, preprocessor.std
-    else:
-        mean, std = torch.zeros(3, 1, 1), torch.ones(3, 1, 1)
-    flip = bool(getattr(preprocessor, 'channel_conversion', False))
-    return mean.detach().cpu(), std.detach().cpu(), flip
 
 
 @MODELS.register_module()
@@ -182,8 +173,8 @@ class CycleGANTranslator(BaseModel):
 
     def _register_segmentor_normalisation(self, preprocessor) -> None:
         """Buffers mapping translator inputs to the segmentor's inputs."""
-        mean, std, flip = _pixel_normalisation(self.data_preprocessor)
-        seg_mean, seg_std, seg_flip = _pixel_normalisation(preprocessor)
+        mean, std, flip = pixel_normalisation(self.data_preprocessor)
+        seg_mean, seg_std, seg_flip = pixel_normalisation(preprocessor)
         # Translator tensors are in the translator's channel order; the
         # segmentor wants its own (they differ when one converts BGR->RGB).
         self.flip_channels = flip != seg_flip
@@ -342,7 +333,4 @@ class CycleGANTranslator(BaseModel):
 
         Returns the log vars, the sum logged as ``loss.{name}``.
         """
-        loss, log_vars = self.parse_losses(losses)
-        optim_wrapper.update_params(loss)
-        log_vars[f'loss.{name}'] = log_vars.pop('loss')
-        return log_vars
+        return named_update(self, optim_wrapper, losses, name)

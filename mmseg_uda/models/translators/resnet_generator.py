@@ -33,6 +33,20 @@ def conv_norm_relu(in_channels: int,
     return layers
 
 
+def _upsample(in_channels: int,
+              out_channels: int,
+              bias: bool = False) -> nn.ConvTranspose2d:
+    """A stride-2 3x3 transposed conv that doubles the size exactly."""
+    return nn.ConvTranspose2d(
+        in_channels,
+        out_channels,
+        3,
+        stride=2,
+        padding=1,
+        output_padding=1,
+        bias=bias)
+
+
 class ResidualBlock(nn.Module):
     """Two reflection-padded 3x3 conv-norm layers with a skip connection.
 
@@ -62,9 +76,19 @@ class ResNetGenerator(BaseModule):
     A reflection-padded 7x7 conv, ``num_downsamples`` stride-2 3x3 convs,
     ``num_blocks`` residual blocks, as many stride-2 transposed convs and a
     7x7 conv with ``tanh``; a norm layer and ReLU follow every conv but the
-    last. Inputs and outputs are images in [-1, 1]. Inputs whose sides are
-    not multiples of ``2 ** num_downsamples`` are reflection-padded and the
-    output is cropped back, so any image size works (fully convolutional).
+    last. Inputs and outputs are images in [-1, 1] (LDR's reconstruction
+    network: ``in_channels`` = classes, the input a label map). Inputs
+    whose sides are not multiples of ``2 ** num_downsamples`` are
+    reflection-padded and the output is cropped back, so any image size
+    works (fully convolutional).
+
+    ``outer_convs=False`` drops the two 7x7 convs: ``num_downsamples``
+    stride-2 3x3 convs (the first from ``in_channels`` to
+    ``base_channels``), the residual blocks, ``num_downsamples - 1``
+    transposed convs halving the channels and a last transposed conv to
+    ``out_channels`` with ``tanh`` (LDR Sec. 4.2 read with its strides
+    swapped: 3 stride-2 convs, 9 residual blocks, 3 stride-2 transposed
+    convs; see configs/ldr/README.md).
 
     Args:
         in_channels (int): Input image channels. Default: 3.
@@ -77,6 +101,8 @@ class ResNetGenerator(BaseModule):
         norm_cfg (dict): Normalisation config. Default: instance norm
             without affine parameters, as CycleGAN.
         use_dropout (bool): Dropout in the residual blocks. Default: False.
+        outer_convs (bool): Keep the 7x7 input and output convs (CycleGAN).
+            Default: True.
         init_cfg (dict, optional): Initialisation config. Default: normal
             weights with std 0.02 and zero biases, as CycleGAN.
     """
@@ -90,14 +116,22 @@ class ResNetGenerator(BaseModule):
         num_downsamples: int = 2,
         norm_cfg: ConfigType = dict(type='IN'),
         use_dropout: bool = False,
+        outer_convs: bool = True,
         init_cfg: OptConfigType = dict(
             type='Normal', std=0.02, layer=['Conv2d', 'ConvTranspose2d'])
     ) -> None:
         super().__init__(init_cfg=init_cfg)
+        if not outer_convs and num_downsamples < 1:
+            raise ValueError('ResNetGenerator(outer_convs=False) needs '
+                             'num_downsamples >= 1.')
         self.num_downsamples = num_downsamples
-        layers = conv_norm_relu(in_channels, base_channels, 7, norm_cfg)
+        # without the 7x7 input conv, the first down-sampling takes its place
+        kernel_size, stride = (7, 1) if outer_convs else (3, 2)
+        layers = conv_norm_relu(
+            in_channels, base_channels, kernel_size, norm_cfg, stride=stride)
         channels = base_channels
-        for _ in range(num_downsamples):
+        doublings = num_downsamples if outer_convs else num_downsamples - 1
+        for _ in range(doublings):
             layers += conv_norm_relu(
                 channels, channels * 2, 3, norm_cfg, stride=2)
             channels *= 2
@@ -105,25 +139,24 @@ class ResNetGenerator(BaseModule):
             ResidualBlock(channels, norm_cfg, use_dropout)
             for _ in range(num_blocks)
         ]
-        for _ in range(num_downsamples):
+        for _ in range(doublings):
             layers += [
-                nn.ConvTranspose2d(
-                    channels,
-                    channels // 2,
-                    3,
-                    stride=2,
-                    padding=1,
-                    output_padding=1,
-                    bias=False),
+                _upsample(channels, channels // 2),
                 build_norm_layer(norm_cfg, channels // 2)[1],
                 nn.ReLU(inplace=True)
             ]
             channels //= 2
-        layers += [
-            nn.Conv2d(
-                channels, out_channels, 7, padding=3, padding_mode='reflect'),
-            nn.Tanh()
-        ]
+        if outer_convs:
+            layers.append(
+                nn.Conv2d(
+                    channels,
+                    out_channels,
+                    7,
+                    padding=3,
+                    padding_mode='reflect'))
+        else:
+            layers.append(_upsample(channels, out_channels, bias=True))
+        layers.append(nn.Tanh())
         self.layers = nn.Sequential(*layers)
 
     def forward(self, x: Tensor) -> Tensor:

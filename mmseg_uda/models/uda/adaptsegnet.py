@@ -3,10 +3,10 @@
 Tsai et al., "Learning to Adapt Structured Output Space for Semantic
 Segmentation", CVPR 2018.
 """
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import torch.nn.functional as F
-from mmengine.optim import OptimWrapperDict
+from mmengine.optim import OptimWrapper, OptimWrapperDict
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType, SampleList
@@ -142,47 +142,69 @@ class AdaptSegNet(BaseUDASegmentor):
         """
         return {}
 
-    def train_uda_step(self, source: dict, target: dict,
-                       optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
-        seg_optim = optim_wrapper['segmentor']
-        disc_optim = optim_wrapper['discriminator']
+    def segmentation_losses(self, source: dict,
+                            target: dict) -> Tuple[Dict[str, Tensor], dict]:
+        """The forward pass of step 1 and the segmentor's losses.
 
-        # 1) segmentor: source CE (Eq. 3) + adversarial loss on target (4).
-        set_requires_grad(self.discriminator, False)
-        with seg_optim.optim_context(self.segmentor):
-            src_out = self.segmentor(source['inputs'])
-            losses = self.segmentor_forward.loss_by_logits(
-                src_out['logits'], source['data_samples'])
-            tgt_out = self.segmentor(target['inputs'])
-            losses.update(
-                self.target_supervision(tgt_out['logits'],
-                                        target['data_samples']))
-            src_adv = self.adversarial_inputs(src_out,
-                                              source['inputs'].shape[2:])
-            tgt_adv = self.adversarial_inputs(tgt_out,
-                                              target['inputs'].shape[2:])
-            tgt_scores = self.discriminator(tgt_adv)
-            for level, weight in self.adv_weights.items():
-                losses[f'loss_adv.{level}'] = weight * self.gan_loss(
-                    tgt_scores[level], self.source_label)
-        log_vars = self.update(seg_optim, losses)
+        Source CE (Eq. 3), the target supervision of subclasses and the
+        adversarial loss on the target (Eq. 4) against the frozen
+        discriminator. Call it inside the segmentor's ``optim_context``.
 
-        # 2) discriminators: Eq. 2 on the detached predictions.
+        Returns:
+            tuple: The losses and ``dict(source=..., target=...)`` with,
+            per domain, the segmentor's outputs (``SegmentorForward``) and
+            the discriminator inputs (``adv``), which
+            :meth:`discriminator_step` reuses.
+        """
+        src_out = self.segmentor(source['inputs'])
+        losses = self.segmentor_forward.loss_by_logits(
+            src_out['logits'], source['data_samples'])
+        tgt_out = self.segmentor(target['inputs'])
+        losses.update(
+            self.target_supervision(tgt_out['logits'],
+                                    target['data_samples']))
+        src_out['adv'] = self.adversarial_inputs(src_out,
+                                                 source['inputs'].shape[2:])
+        tgt_out['adv'] = self.adversarial_inputs(tgt_out,
+                                                 target['inputs'].shape[2:])
+        tgt_scores = self.discriminator(tgt_out['adv'])
+        for level, weight in self.adv_weights.items():
+            losses[f'loss_adv.{level}'] = weight * self.gan_loss(
+                tgt_scores[level], self.source_label)
+        return losses, dict(source=src_out, target=tgt_out)
+
+    def discriminator_step(self, outputs: dict,
+                           disc_optim: OptimWrapper) -> Dict[str, Tensor]:
+        """Step 2: Eq. 2 on the detached predictions of step 1."""
         set_requires_grad(self.discriminator, True)
         with disc_optim.optim_context(self.discriminator):
-            src_scores = self.discriminator({
-                k: v.detach()
-                for k, v in src_adv.items()
-            })
-            tgt_scores = self.discriminator({
-                k: v.detach()
-                for k, v in tgt_adv.items()
-            })
+            scores = {
+                domain: self.discriminator({
+                    k: v.detach()
+                    for k, v in outputs[domain]['adv'].items()
+                })
+                for domain in ('source', 'target')
+            }
             disc_losses = {}
             for level in self.adv_weights:
                 disc_losses[f'loss_disc.{level}'] = (
-                    self.gan_loss(src_scores[level], self.source_label) +
-                    self.gan_loss(tgt_scores[level], self.target_label))
-        log_vars.update(self.update(disc_optim, disc_losses))
-        log_vars.update(self.discriminator_accuracies(src_scores, tgt_scores))
+                    self.gan_loss(scores['source'][level], self.source_label)
+                    + self.gan_loss(scores['target'][level],
+                                    self.target_label))
+        log_vars = self.update(disc_optim, disc_losses)
+        log_vars.update(
+            self.discriminator_accuracies(scores['source'], scores['target']))
+        return log_vars
+
+    def train_uda_step(self, source: dict, target: dict,
+                       optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
+        seg_optim = optim_wrapper['segmentor']
+        # 1) segmentor: source CE (Eq. 3) + adversarial loss on target (4).
+        set_requires_grad(self.discriminator, False)
+        with seg_optim.optim_context(self.segmentor):
+            losses, outputs = self.segmentation_losses(source, target)
+        log_vars = self.update(seg_optim, losses)
+        # 2) discriminators: Eq. 2 on the detached predictions.
+        log_vars.update(
+            self.discriminator_step(outputs, optim_wrapper['discriminator']))
         return log_vars

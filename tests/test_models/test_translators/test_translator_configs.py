@@ -42,7 +42,9 @@ def test_direction_and_losses_per_method():
         return Config.fromfile(
             osp.join(REPO_ROOT, 'configs', 'translators', name)).model
 
-    assert model('cyclegan_cs2gta.py').direction == 'target_to_source'
+    for ldr in ('cyclegan_cs2gta.py', 'cyclegan_cs2synthia.py',
+                'cyclegan_toy-cs2gta.py'):
+        assert model(ldr).direction == 'target_to_source'
     bdl = model('cyclegan_gta2cs-bdl-perceptual.py')
     assert bdl.perceptual_loss.translation_weight == 0.1
     assert bdl.perceptual_loss.reconstruction_weight == 10.0

@@ -1,0 +1,54 @@
+# LDR stage 3 on the built-in toy benchmark, CPU-sized: M and D_1..3 of
+# _base_/models/ldr_reconstruction_toy.py pre-trained on the toy source
+# labels -> images at 128x64 (the scale of the toy models) with the losses
+# and optimiser of ldr_recon-pretrain_gta5.py, batch 1 as the paper, 1k
+# iterations, the lr linearly to 0.
+_base_ = [
+    '../_base_/models/ldr_reconstruction_toy.py',
+    '../_base_/datasets/toy_gta2cs.py',
+    '../_base_/schedules/ldr_recon_pretrain_100k.py',
+    '../_base_/default_runtime.py'
+]
+data_preprocessor = dict(
+    type='SegDataPreProcessor',
+    mean=[127.5, 127.5, 127.5],
+    std=[127.5, 127.5, 127.5],
+    bgr_to_rgb=True,
+    pad_val=0,
+    seg_pad_val=255,
+    size_divisor=8)
+model = dict(
+    type='LabelReconstructor',
+    data_preprocessor=data_preprocessor,
+    num_classes=19,
+    reconstructor={{_base_.reconstructor}},
+    recon_discriminator={{_base_.recon_discriminator}},
+    recon_gan_loss={{_base_.recon_gan_loss}},
+    feature_matching_loss={{_base_.feature_matching_loss}},
+    perceptual_loss={{_base_.perceptual_loss}},
+    gan_weight=1.0,
+    rec_weight=10.0)
+train_dataloader = dict(
+    _delete_=True,
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset={{_base_.source_train_dataset}})
+linear_decay = [
+    dict(
+        type='LinearLR',
+        start_factor=1.0,
+        end_factor=0.0,
+        begin=0,
+        end=1000,
+        by_epoch=False)
+]
+param_scheduler = dict(
+    reconstructor=linear_decay, recon_discriminator=linear_decay)
+train_cfg = dict(max_iters=1000)
+default_hooks = dict(logger=dict(interval=50), checkpoint=dict(interval=1000))
+val_dataloader = None
+val_evaluator = None
+test_dataloader = None
+test_evaluator = None

@@ -1,0 +1,318 @@
+"""LDR: target-to-source translation and label-driven reconstruction.
+
+Yang, An, Wang, Zhu, Yan, Huang, "Label-Driven Reconstruction for Domain
+Adaptation in Semantic Segmentation", ECCV 2020. The translator F is
+:class:`CycleGANTranslator` with ``direction='target_to_source'``, the
+pre-training of M is :class:`LabelReconstructor`; the stages are pipeline
+configs for ``tools/run_pipeline.py`` (``configs/ldr/``).
+"""
+import os.path as osp
+from typing import Dict, Optional
+
+import torch
+from mmengine.optim import OptimWrapper, OptimWrapperDict
+from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
+from mmseg.registry import MODELS
+from mmseg.utils import ConfigType, OptConfigType
+from torch import Tensor
+
+from ..translators import ReconstructionLossMixin
+from ..utils import named_update, pixel_normalisation, soft_label_map
+from .base_uda_segmentor import set_requires_grad
+from .bdl import BDL
+
+#: The children LDR trains besides BDL's segmentor and discriminator.
+RECONSTRUCTION_CHILDREN = ('reconstructor', 'recon_discriminator')
+DOMAINS = ('source', 'target')
+
+
+def _loss_scale(optim_wrapper: OptimWrapper) -> float:
+    """The factor ``update_params`` multiplies the loss by before backward.
+
+    The AMP loss scale (1 without a scaler) divided by the gradient
+    accumulation count of the current step.
+    """
+    scaler = getattr(optim_wrapper, 'loss_scaler', None)
+    scale = float(scaler.get_scale()) if scaler is not None else 1.0
+    return scale * float(optim_wrapper.scale_loss(torch.ones(())))
+
+
+@MODELS.register_module()
+class LDR(ReconstructionLossMixin, BDL):
+    """BDL's segmentation step on translated target + label-driven rec.
+
+    Children, each with its own optimizer, scheduler and DDP wrapper:
+    ``segmentor`` (G), ``discriminator`` (the output-space D),
+    ``reconstructor`` (M: label map -> image) and ``recon_discriminator``
+    (D_1..3, :class:`MultiScalePatchDiscriminator`). The source batch holds
+    the source images X_s with labels, the target batch the translated
+    target images X_{t->s} = F(X_t), with pseudo labels Y_t^ssl in the full
+    model (a batch without labels trains the round without them).
+
+    One iteration (Eq. 6, ``min_{G, M} max_{D_k}``):
+
+    1. G and M, with D and D_k frozen: ``L_G`` (Eq. 1-2: BDL's source CE,
+       pseudo-label CE and ``lambda * L_adv``, see :class:`BDL`) ``+ alpha
+       * (L_adv^s + L_adv^{t->s}) + beta * (L_rec^s + L_rec^{t->s})``, where
+       per domain the label map Omega = softmax(upsampled logits / tau)
+       (Eq. 3, float32) is reconstructed by M and judged by D_k on [Omega,
+       M(Omega)] (Eq. 4: generator side), ``L_rec`` = VGG19 perceptual +
+       D_k feature-matching distance to the real image (Eq. 5). The
+       reconstruction target of the target domain is X_{t->s}.
+       M's backward also yields dL/dOmega, which G's backward then uses, so
+       that each network's backward runs once and each child is stepped by
+       its own optimizer (and AMP loss scaler).
+    2. D: as in BDL (AdaptSegNet), on the detached probability maps.
+    3. D_k: ``0.5 * sum_k [GAN(D_k(Omega, X), 1) + GAN(D_k(Omega,
+       M(Omega)), 0)]`` on detached Omega and M(Omega), for both domains.
+
+    ``alpha = beta = 0`` skips M, D_k and the VGG entirely: BDL's step on
+    the translated target, the paper's "T->S" ablation.
+
+    Logged: BDL's terms, ``{domain}.loss_rec_gan`` (weighted as M
+    minimises it), ``{domain}.loss_rec_fm``, ``{domain}.loss_rec_vgg``
+    (weighted by beta), ``loss.reconstructor``, ``loss_rec_disc.{domain}``
+    and ``loss.recon_discriminator``.
+
+    Args:
+        segmentor (dict): Any ``EncoderDecoder``-style segmentor config.
+        discriminator (dict): A ``MultiLevelDiscriminator`` config (the
+            decode head's output, as BDL).
+        reconstructor (dict): M, e.g. ``ResNetGenerator(in_channels=C)``.
+        recon_discriminator (dict): D_1..3 on C + 3 channels.
+        alpha (float): Weight of the reconstruction adversarial terms
+            (paper: 0.001 DeepLab-R101, 0.01 FCN-VGG16). Default: 0.001.
+        beta (float): Weight of the reconstruction terms (paper: 10).
+            Default: 10.0.
+        tau (float): Temperature of the label map (paper: 0.001).
+            Default: 0.001.
+        reconstructor_gan_weight (float, optional): Weight of the
+            adversarial term in M's own loss; None = alpha (Eq. 6 read
+            literally), 1.0 = pix2pixHD. G always sees alpha. Default: None.
+        segmentor_rec_scale (float): Factor on the gradient the
+            reconstruction terms send to G through Omega; 1 = Eq. 6 (G and M
+            minimise the same ``alpha * L_adv + beta * L_rec``). With tau =
+            0.001 that gradient can be orders of magnitude larger than the
+            segmentation losses' (configs/ldr/README.md). Default: 1.0.
+        reconstructor_checkpoint (str, optional): A
+            :class:`LabelReconstructor` checkpoint (the pre-training of M)
+            whose M and D_k are loaded by :meth:`init_weights`.
+        recon_gan_loss (dict): GAN loss of M and D_k. Default: LS-GAN
+            (pix2pixHD).
+        feature_matching_loss (dict): Eq. 5's discriminator term.
+        perceptual_loss (dict, optional): Eq. 5's VGG19 term; None leaves
+            it out.
+        adv_weights (dict[str, float]): ``lambda`` of Eq. 1 per level
+            (paper: 0.001 R101, 1e-4 VGG16). Default: 0.001.
+        target_loss_weight (float): Weight of the pseudo-label CE.
+            Default: 1.0.
+        average_over_kept (bool): Average the pseudo-label CE over the kept
+            pixels (PyTorch's ``CrossEntropyLoss(ignore_index)``, BDL's
+            code) instead of all pixels. Default: True.
+        gan_loss, source_label, target_label: The output-space adversarial
+            loss, see :class:`AdaptSegNet` (vanilla: Eq. 2's log loss).
+        segmentor_checkpoint (str, optional): Checkpoint of G to start
+            from.
+        data_preprocessor (dict, optional): See ``BaseUDASegmentor``.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 segmentor: ConfigType,
+                 discriminator: ConfigType,
+                 reconstructor: ConfigType,
+                 recon_discriminator: ConfigType,
+                 alpha: float = 0.001,
+                 beta: float = 10.0,
+                 tau: float = 0.001,
+                 reconstructor_gan_weight: Optional[float] = None,
+                 segmentor_rec_scale: float = 1.0,
+                 reconstructor_checkpoint: Optional[str] = None,
+                 recon_gan_loss: ConfigType = dict(
+                     type='GANLoss', gan_type='lsgan'),
+                 feature_matching_loss: ConfigType = dict(
+                     type='FeatureMatchingLoss'),
+                 perceptual_loss: OptConfigType = dict(
+                     type='VGGPerceptualLoss'),
+                 adv_weights: Dict[str, float] = dict(decode_head=0.001),
+                 target_loss_weight: float = 1.0,
+                 average_over_kept: bool = True,
+                 gan_loss: ConfigType = dict(
+                     type='GANLoss', gan_type='vanilla'),
+                 source_label: float = 1.0,
+                 target_label: float = 0.0,
+                 segmentor_checkpoint: Optional[str] = None,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptConfigType = None) -> None:
+        super().__init__(
+            segmentor=segmentor,
+            discriminator=discriminator,
+            adv_weights=adv_weights,
+            target_loss_weight=target_loss_weight,
+            average_over_kept=average_over_kept,
+            gan_loss=gan_loss,
+            source_label=source_label,
+            target_label=target_label,
+            segmentor_checkpoint=segmentor_checkpoint,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
+        if alpha < 0 or beta < 0:
+            raise ValueError(f'LDR: alpha and beta must be >= 0, got alpha='
+                             f'{alpha}, beta={beta}.')
+        self.alpha = alpha
+        self.beta = beta
+        self.tau = tau
+        self.with_reconstruction = bool(alpha or beta)
+        self.reconstructor_gan_weight = (
+            alpha if reconstructor_gan_weight is None else
+            reconstructor_gan_weight)
+        self.segmentor_rec_scale = segmentor_rec_scale
+        self.reconstructor_checkpoint = reconstructor_checkpoint
+        self.num_classes = self.model.decode_head.num_classes
+        self.build_reconstruction(
+            self.num_classes, reconstructor, recon_discriminator,
+            recon_gan_loss, feature_matching_loss,
+            # the T->S ablation never runs the VGG: no weights to load
+            perceptual_loss if self.with_reconstruction else None)
+        mean, std, rgb = pixel_normalisation(self.data_preprocessor)
+        self.inputs_are_bgr = not rgb
+        # segmentor inputs -> M's image space, RGB in [-1, 1]
+        self.register_buffer('image_scale', std / 127.5, persistent=False)
+        self.register_buffer(
+            'image_shift', mean / 127.5 - 1., persistent=False)
+
+    def init_weights(self) -> None:
+        """Initialise, then load G's and the pre-trained M's checkpoints."""
+        super().init_weights()
+        if self.reconstructor_checkpoint is None:
+            return
+        if not osp.isfile(self.reconstructor_checkpoint):
+            raise FileNotFoundError(
+                'Reconstruction network checkpoint not found: '
+                f'{self.reconstructor_checkpoint}. Pre-train M first '
+                '(configs/ldr/recon-pretrain_*.py, see configs/ldr/README.md) '
+                'or fix `model.reconstructor_checkpoint` (None: start M from '
+                'scratch).')
+        state_dict = _load_checkpoint(
+            self.reconstructor_checkpoint, map_location='cpu')
+        state_dict = state_dict.get('state_dict', state_dict)
+        for child in RECONSTRUCTION_CHILDREN:
+            prefix = child + '.'
+            weights = {
+                k[len(prefix):]: v
+                for k, v in state_dict.items() if k.startswith(prefix)
+            }
+            if not weights:
+                raise KeyError(
+                    f'{self.reconstructor_checkpoint} holds no `{child}` '
+                    'weights; model.reconstructor_checkpoint must be a '
+                    'LabelReconstructor (M pre-training) checkpoint.')
+            load_state_dict(
+                getattr(self, child), weights, strict=True, logger='current')
+
+    # -- pieces -------------------------------------------------------------
+    def label_map(self, logits: Tensor, image_size: tuple) -> Tensor:
+        """Omega (Eq. 3) of decode-head logits, at image size (float32)."""
+        return soft_label_map(
+            logits, image_size, self.tau,
+            self.segmentor_forward.heads()['decode_head'].align_corners)
+
+    def to_image(self, inputs: Tensor) -> Tensor:
+        """Segmentor inputs -> RGB images in [-1, 1] (M's image space)."""
+        images = inputs * self.image_scale + self.image_shift
+        return images.flip(1) if self.inputs_are_bgr else images
+
+    def reconstruct(self, inputs: Tensor) -> Tensor:
+        """M(Omega) of preprocessed images: the segmentor's prediction drawn
+        as an image (RGB in [-1, 1]); for inference and visualisation.
+        """
+        forward = self.segmentor_forward
+        logits = forward(inputs)['logits']['decode_head']
+        reconstructor = self.reconstructor
+        reconstructor = getattr(reconstructor, 'module', reconstructor)
+        return reconstructor(self.label_map(logits, inputs.shape[2:]))
+
+    # -- training -----------------------------------------------------------
+    def train_uda_step(self, source: dict, target: dict,
+                       optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
+        if not self.with_reconstruction:  # the T->S ablation: BDL's step
+            return super().train_uda_step(source, target, optim_wrapper)
+        seg_optim = optim_wrapper['segmentor']
+        rec_optim = optim_wrapper['reconstructor']
+        rdisc_optim = optim_wrapper['recon_discriminator']
+        batches = dict(source=source, target=target)
+
+        # 1) G and M, with D and D_k frozen (D_k trains in 3) on the real
+        # pairs of this forward pass).
+        set_requires_grad(self.discriminator, False)
+        with seg_optim.optim_context(self.segmentor), \
+                rec_optim.optim_context(self.reconstructor), \
+                rdisc_optim.optim_context(self.recon_discriminator):
+            seg_losses, outputs = self.segmentation_losses(source, target)
+            label_maps, leaves, recs, terms = {}, {}, {}, {}
+            for domain, batch in batches.items():
+                label_maps[domain] = self.label_map(
+                    outputs[domain]['logits']['decode_head'],
+                    batch['inputs'].shape[2:])
+                # G's graph ends here; M's backward gives dL/dOmega
+                leaves[domain] = label_maps[domain].detach().requires_grad_()
+                recs[domain] = self.reconstruct_and_judge(
+                    leaves[domain], self.to_image(batch['inputs']))
+                terms[domain] = self.reconstruction_losses(recs[domain])
+        log_vars, grads = self.update_reconstructor(rec_optim, terms, leaves)
+        seg_loss, seg_log_vars = self.parse_losses(seg_losses)
+        link = self.segmentor_rec_scale * sum(
+            (label_maps[d] * grads[d]).sum() for d in DOMAINS)
+        seg_optim.update_params(seg_loss + link)
+        log_vars.update(seg_log_vars)
+
+        # 2) the output-space discriminator, as BDL
+        log_vars.update(
+            self.discriminator_step(outputs, optim_wrapper['discriminator']))
+
+        # 3) D_1..3 on the real pairs of 1) and the detached reconstructions
+        with rdisc_optim.optim_context(self.recon_discriminator):
+            disc_losses = {
+                f'loss_rec_disc.{domain}':
+                self.recon_discriminator_loss(recs[domain])
+                for domain in DOMAINS
+            }
+        log_vars.update(
+            named_update(self, rdisc_optim, disc_losses,
+                         'recon_discriminator'))
+        return log_vars
+
+    def update_reconstructor(
+            self, rec_optim: OptimWrapper, terms: Dict[str, Dict[str,
+                                                                 Tensor]],
+            leaves: Dict[str, Tensor]) -> tuple:
+        """Step M on its loss; return the log vars and dL/dOmega for G.
+
+        G's share of the reconstruction loss is ``alpha * GAN + beta *
+        (FM + VGG)``; M's uses ``reconstructor_gan_weight`` for the GAN
+        term. When both weights agree (the default), M's backward gives
+        dL/dOmega at the leaves; otherwise G's gradient is computed by a
+        separate ``autograd.grad`` first (no parameter receives it, so DDP
+        is not involved).
+        """
+        m_losses, g_loss = {}, 0.
+        for domain, domain_terms in terms.items():
+            for name, value in domain_terms.items():
+                weight = self.beta
+                if name == 'loss_gan':
+                    weight = self.reconstructor_gan_weight
+                    g_loss = g_loss + self.alpha * value
+                else:
+                    g_loss = g_loss + self.beta * value
+                m_losses[f'{domain}.{name.replace("loss_", "loss_rec_")}'] = (
+                    weight * value)
+        order = list(leaves)
+        scale = _loss_scale(rec_optim)
+        grads = None
+        if self.reconstructor_gan_weight != self.alpha:
+            grads = torch.autograd.grad(
+                scale * g_loss, [leaves[d] for d in order], retain_graph=True)
+        log_vars = named_update(self, rec_optim, m_losses, 'reconstructor')
+        if grads is None:  # M's backward reached the leaves
+            grads = [leaves[d].grad for d in order]
+        return log_vars, {d: g / scale for d, g in zip(order, grads)}
