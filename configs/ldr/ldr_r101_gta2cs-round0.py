@@ -20,6 +20,21 @@ train_dataloader = dict(
     dataset=dict(target=dict(data_root=translated_root)))
 val_dataloader = dict(dataset=dict(data_root=translated_root))
 test_dataloader = val_dataloader
+# for the configs with pseudo labels (ldr_r101_*2cs.py): the target set with
+# its pseudo labels (pseudo_label_dir, relative to the translated root or
+# absolute; the pipeline passes the labeller's folder) and the 120k schedule
+pseudo_label_dir = 'pseudo_labels/ldr-mpt'
+labelled_target = dict(
+    data_prefix=dict(
+        img_path='leftImg8bit/train', seg_map_path=pseudo_label_dir),
+    seg_map_suffix='_pseudo.png',
+    pipeline=[
+        dict(type='LoadImageFromFile'),
+        dict(type='LoadAnnotations'),  # train ids, 255 = ignored
+        dict(type='Resize', scale={{_base_.target_scale}}, keep_ratio=False),
+        dict(type='PackSegInputs')
+    ])
+labelled_schedule = {{_base_.param_scheduler}}
 linear_decay = [
     dict(
         type='LinearLR',

@@ -2,36 +2,10 @@
 # ldr_r101_gta2cs-round0.py plus the cross-entropy on pseudo labels of the
 # translated Cityscapes train set (BDL's max probability 0.9, written by
 # tools/gen_pseudo_labels.py from the labeller, ldr_r101_gta2cs-t2s-only-
-# round0.py; pseudo_label_dir, the pipeline passes the folder). G restarts
-# from ImageNet as BDL's rounds, M and D_1..3 from their pre-training;
-# 120k iterations.
+# round0.py, into pseudo_label_dir; the pipeline passes the folder). G
+# restarts from ImageNet as BDL's rounds, M and D_1..3 from their
+# pre-training; 120k iterations.
 _base_ = ['./ldr_r101_gta2cs-round0.py']
-# relative to the target data_root (data/cityscapes_gta5style), or absolute
-pseudo_label_dir = 'pseudo_labels/ldr-mpt'
-train_dataloader = dict(
-    dataset=dict(
-        target=dict(
-            data_prefix=dict(
-                img_path='leftImg8bit/train', seg_map_path=pseudo_label_dir),
-            seg_map_suffix='_pseudo.png',
-            pipeline=[
-                dict(type='LoadImageFromFile'),
-                dict(type='LoadAnnotations'),  # train ids, 255 = ignored
-                dict(
-                    type='Resize',
-                    scale={{_base_.target_scale}},
-                    keep_ratio=False),
-                dict(type='PackSegInputs')
-            ])))
-linear_decay = [
-    dict(
-        type='LinearLR',
-        start_factor=1.0,
-        end_factor=0.0,
-        begin=0,
-        end=120000,
-        by_epoch=False)
-]
-param_scheduler = dict(
-    reconstructor=linear_decay, recon_discriminator=linear_decay)
+train_dataloader = dict(dataset=dict(target={{_base_.labelled_target}}))
+param_scheduler = {{_base_.labelled_schedule}}
 train_cfg = dict(max_iters=120000)
