@@ -37,7 +37,7 @@ from mmseg_uda.apis import init_segmentor
 from mmseg_uda.engine.pseudo_labels import (PseudoLabelGenerator,
                                             build_inference_dataset,
                                             inference_pipeline)
-from mmseg_uda.utils import init_cpu_distributed
+from mmseg_uda.utils import close_distributed, init_cpu_distributed
 
 #: Short policy names of the command line -> registered policy types.
 POLICIES = {
@@ -159,8 +159,7 @@ def main(argv: Optional[List[str]] = None) -> dict:
         f"seg_map_suffix='{generator.policy.suffix}', and LoadAnnotations "
         '(or LoadSoftPseudoLabel for soft labels) in its pipeline.',
         logger='current')
-    if dist.is_initialized():
-        dist.destroy_process_group()
+    close_distributed()
     return summary
 
 

@@ -13,7 +13,8 @@ from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
-from mmseg_uda.utils import enable_amp, init_cpu_distributed
+from mmseg_uda.utils import (close_distributed, enable_amp,
+                             init_cpu_distributed)
 
 
 def parse_args() -> argparse.Namespace:
@@ -79,6 +80,7 @@ def main() -> None:
     init_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.train()
+    close_distributed()
 
 
 if __name__ == '__main__':

@@ -46,7 +46,7 @@ from mmseg.registry import DATASETS, MODELS
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
 from mmseg_uda.apis import get_dataset_cfg
-from mmseg_uda.utils import init_cpu_distributed
+from mmseg_uda.utils import close_distributed, init_cpu_distributed
 
 #: Dataset variable translated by default, per translator direction.
 DEFAULT_DATASETS = dict(
@@ -314,6 +314,7 @@ def main() -> None:
         f'{"copied" if args.copy_labels else "linked"}. Use the dataset '
         f'config of `{key}` with data_root={args.out_root!r}.',
         logger='current')
+    close_distributed()
 
 
 if __name__ == '__main__':

@@ -35,6 +35,18 @@ def init_cpu_distributed(cfg: Config, launcher: str) -> None:
         logger='current')
 
 
+def close_distributed() -> None:
+    """Wait for every rank, then tear the process group down.
+
+    Leaving a gloo group to the interpreter's exit can abort a rank
+    (``terminate called without an active exception``) while its peer
+    still talks to it; tools call this as their last step.
+    """
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 #: ``amp_dtype`` -> the loss scaling of the wrappers ``--amp`` switches:
 #: float16 needs dynamic loss scaling (mmseg's ``--amp``); bfloat16 has
 #: float32's exponent range and trains without it.
