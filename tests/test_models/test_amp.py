@@ -83,6 +83,7 @@ class AmpCase(NamedTuple):
     prepare_batch: Callable[[dict], dict] = lambda batch: batch
     rtol: float = RTOL
     min_grad_cosine: float = MIN_GRAD_COSINE
+    norm_ratio: Tuple[float, float] = NORM_RATIO
 
 
 AMP_CASES = {
@@ -118,9 +119,23 @@ AMP_CASES = {
     AmpCase('configs/cirn/cirn_r18_toy-gta2cs-k0.py'),
     'cyclegan':
     AmpCase('configs/translators/cyclegan_toy-gta2cs.py', rtol=0.03),
+    # At the paper's tau = 1e-3 the label map is a step function of the
+    # logits: G's reconstruction gradient comes from the few pixels where
+    # two classes nearly tie, and any perturbation of bf16's size moves
+    # them. Measured in fp32 alone: inputs perturbed by 4e-3 (relative)
+    # give a segmentor gradient of cosine 0.64 and norm ratio 0.77 to the
+    # unperturbed one; bf16 gives 0.81 and 0.76. At tau = 1e-2 the same
+    # perturbation leaves cosine 0.994, and bf16 meets the default bounds:
+    # the reconstruction path itself is autocast-safe.
     'ldr':
     AmpCase('configs/ldr/ldr_r18_toy-gta2cs.py',
             lambda _: {'model.reconstructor_checkpoint': None},
+            with_target_labels, rtol=0.03, min_grad_cosine=0.7,
+            norm_ratio=(0.65, 1.5)),
+    'ldr-tau1e-2':
+    AmpCase('configs/ldr/ldr_r18_toy-gta2cs.py',
+            lambda _: {'model.reconstructor_checkpoint': None,
+                       'model.tau': 0.01},
             with_target_labels, rtol=0.03),
     'ldr-recon-pretrain':
     AmpCase('configs/ldr/ldr_recon-pretrain_toy-gta5.py',
@@ -169,24 +184,7 @@ def trained_children(cfg: Config):
     ]
 
 
-#: Cases whose bf16 step is known not to match yet (strict: a fix makes
-#: the test fail until the case leaves this list).
-KNOWN_AMP_GAPS = {
-    'ldr': 'the segmentor gradient under bf16 deviates from fp32 (measured '
-    'cosine 0.81, norm ratio 0.76): the reconstruction path of LDR is not '
-    'autocast-safe yet'
-}
-
-
-@pytest.mark.parametrize(
-    'case', [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                reason=KNOWN_AMP_GAPS[name], strict=True))
-        if name in KNOWN_AMP_GAPS else name for name in AMP_CASES
-    ],
-    ids=list(AMP_CASES))
+@pytest.mark.parametrize('case', list(AMP_CASES))
 def test_bf16_step_matches_fp32_step(case, tmp_path):
     spec = AMP_CASES[case]
     cfg = Config.fromfile(osp.join(REPO_ROOT, spec.config))
@@ -240,4 +238,5 @@ def test_bf16_step_matches_fp32_step(case, tmp_path):
             fp32_grads[child], bf16_grads[child], dim=0)
         assert cosine >= spec.min_grad_cosine, (child, cosine.item())
         ratio = bf16_grads[child].norm() / fp32_grads[child].norm()
-        assert NORM_RATIO[0] <= ratio <= NORM_RATIO[1], (child, ratio.item())
+        low, high = spec.norm_ratio
+        assert low <= ratio <= high, (child, ratio.item())
