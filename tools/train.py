@@ -13,8 +13,7 @@ from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
-from mmseg_uda.utils import (close_distributed, enable_amp,
-                             init_cpu_distributed)
+from mmseg_uda.utils import close_distributed, enable_amp, init_cpu_distributed
 
 
 def parse_args() -> argparse.Namespace:

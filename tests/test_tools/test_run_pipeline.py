@@ -443,3 +443,50 @@ def test_interrupted_labelling_leaves_no_half_written_file(
     pngs = sorted(label_dir.rglob('*_pseudo.png'))
     assert len(pngs) == 8  # one per tiny toy target training image
     assert osp.isfile(root / 'stages' / 'labels.json')
+
+
+@pytest.mark.parametrize(
+    'pipeline,first_stage,consumer',
+    [('configs/cirn/cirn_r18_toy-gta2cs_pipeline.py', 'source_only',
+      'cir_translator'),
+     ('configs/ldr/ldr_r18_toy-gta2cs_pipeline.py', 'source_only',
+      'test_source_only'),
+     ('configs/bdl/bdl_r18_toy-gta2cs_pipeline.py', 'm0', 'f_k1'),
+     ('configs/self_training/self-training_r18_toy-gta2cs_pipeline.py',
+      'source_only', 'labels')],
+    ids=lambda value: osp.basename(value))
+def test_a_given_source_only_model_is_used_not_trained(
+        tool, capsys, tmp_path, pipeline, first_stage, consumer):
+    given = tmp_path / 'source_only.pth'
+    given.write_bytes(b'')
+    commands, lines = dry_run(tool, capsys, osp.join(REPO_ROOT, pipeline),
+                              '--work-root', str(tmp_path / 'work'),
+                              '--pipeline-options',
+                              f'source_only_checkpoint={given}')
+    assert first_stage not in commands
+    assert any(line.startswith(f'[{first_stage}] given:') for line in lines)
+    assert str(given) in ' '.join(commands[consumer])
+
+
+def test_self_training_pipeline_trains_on_its_own_labels(
+        tool, capsys, tmp_path):
+    root = tmp_path / 'work'
+    commands, _ = dry_run(
+        tool, capsys,
+        osp.join(REPO_ROOT, 'configs/self_training/'
+                 'self-training_r18_toy-gta2cs_pipeline.py'), '--work-root',
+        str(root), '--seed', '1', '--toy-pair', 'b')
+    assert list(commands) == [
+        'source_only', 'labels', 'self_training', 'test_source_only',
+        'test_self_training'
+    ]
+    seed_root = root / 'toy-b' / 'seed1'
+    labels = commands['labels']
+    assert labels[labels.index('--out-dir') + 1] == str(seed_root / 'labels')
+    assert labels[labels.index('--policy') + 1] == 'class-median'
+    assert option(commands['self_training'],
+                  'train_dataloader.dataset.target.data_prefix.seg_map_path'
+                  ) == str(seed_root / 'labels')
+    assert option(commands['self_training'],
+                  'train_dataloader.dataset.target.data_root') == (
+                      'data/toy-b/cityscapes')

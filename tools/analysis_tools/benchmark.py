@@ -349,7 +349,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
             f'{result["test_images_per_s"]:.2f} images/s, '
             f'{memory_kind} {memory:.0f} MiB (cumulative peak)'
             if result['test_step_s'] else
-            '  inference:  - (a translator; see tools/translate.py)')
+            '  inference:  - (an image generator: no test step)')
         logger.info(f'{header}, {variants[0].label()}:\n'
                     f'  train step: {result["train_step_s"]:.3f} s, '
                     f'{result["train_images_per_s"]:.2f} images/s, '

@@ -47,8 +47,16 @@ adaptation.update({
     target_root_option: '${translated_train.out_dir}',
     'model.reconstructor_checkpoint': '${recon.checkpoint}'
 })
+# an existing source-only model to start from instead of training one (the
+# same config and seed), e.g. --pipeline-options
+# source_only_checkpoint=work_dirs/toy_benchmark/deeplabv2_r18_toy-gta2cs/seed0/iter_1000.pth
+source_only_checkpoint = None
 stages = [
-    dict(name='source_only', type='train', config='${configs.source_only}'),
+    dict(
+        name='source_only',
+        type='train',
+        config='${configs.source_only}',
+        checkpoint='${source_only_checkpoint}'),
     dict(name='translator', type='train', config='${configs.translator}'),
     dict(
         name='translated_train',
