@@ -54,7 +54,7 @@ stages and reruns an interrupted one, whose tool resumes: trainings from
 their last checkpoint, translation and labelling from the files already
 written (both tools write every file under a temporary name first).
 ``summary.json`` in WORK_ROOT collects every stage's outputs and the test
-metrics.
+metrics, also those of other pipelines run in the same WORK_ROOT.
 
 Example::
 
@@ -423,13 +423,26 @@ class Pipeline:
         return self.summary
 
     def write_summary(self) -> None:
+        """Write ``summary.json``, keeping the stages of other pipelines
+        run in the same work root (e.g. an ablation pipeline that reuses
+        the stages of the main one).
+        """
+        path = osp.join(self.work_root, 'summary.json')
+        pipelines, stages = [], {}
+        if osp.isfile(path):
+            with open(path) as f:
+                previous = json.load(f)
+            pipelines = previous.get('pipelines', [])
+            stages = previous.get('stages', {})
+        pipeline = osp.abspath(self.args.pipeline)
         summary = dict(
-            pipeline=osp.abspath(self.args.pipeline),
+            pipelines=pipelines + [pipeline] * (pipeline not in pipelines),
             seed=self.args.seed,
-            stages=self.summary)
-        atomic_write(
-            osp.join(self.work_root, 'summary.json'),
-            json.dumps(summary, indent=2).encode())
+            stages={
+                **stages,
+                **self.summary
+            })
+        atomic_write(path, json.dumps(summary, indent=2).encode())
 
 
 def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:

@@ -490,3 +490,28 @@ def test_self_training_pipeline_trains_on_its_own_labels(
     assert option(commands['self_training'],
                   'train_dataloader.dataset.target.data_root') == (
                       'data/toy-b/cityscapes')
+
+
+def test_summary_keeps_the_stages_of_other_pipelines(tool, tmp_path):
+    from types import SimpleNamespace
+
+    def write(pipeline, stages):
+        tool.Pipeline.write_summary(
+            SimpleNamespace(
+                work_root=str(tmp_path),
+                args=SimpleNamespace(pipeline=pipeline, seed=0),
+                summary=stages))
+
+    write('main_pipeline.py', {'m0': {'metrics': {'mIoU': 1.0}}})
+    write('ablation_pipeline.py', {'m0': {'metrics': {'mIoU': 1.0}},
+                                   'extra': {'metrics': {'mIoU': 2.0}}})
+    write('main_pipeline.py', {'m0': {'metrics': {'mIoU': 3.0}}})
+    with open(tmp_path / 'summary.json') as f:
+        summary = json.load(f)
+    assert [osp.basename(p) for p in summary['pipelines']] == [
+        'main_pipeline.py', 'ablation_pipeline.py'
+    ]
+    assert summary['stages'] == {
+        'm0': {'metrics': {'mIoU': 3.0}},
+        'extra': {'metrics': {'mIoU': 2.0}}
+    }
