@@ -515,3 +515,33 @@ def test_summary_keeps_the_stages_of_other_pipelines(tool, tmp_path):
         'm0': {'metrics': {'mIoU': 3.0}},
         'extra': {'metrics': {'mIoU': 2.0}}
     }
+
+
+def test_ldr_with_bdl_labels_labels_the_untranslated_target(
+        tool, capsys, tmp_path):
+    given = {}
+    for name in ('labeller', 'translator', 'recon'):
+        given[name] = tmp_path / f'{name}.pth'
+        given[name].write_bytes(b'')
+    root = tmp_path / 'work'
+    commands, lines = dry_run(
+        tool, capsys,
+        osp.join(REPO_ROOT,
+                 'configs/ldr/ldr_r18_toy-gta2cs-bdl-labels_pipeline.py'),
+        '--work-root', str(root), '--pipeline-options',
+        *[f'{name}_checkpoint={path}' for name, path in given.items()])
+    for name in given:
+        assert name not in commands
+        assert f'[{name}] given: {given[name]}' in lines
+    labels = commands['labels']
+    assert labels[3] == str(given['labeller'])
+    assert option(labels,
+                  'target_train_dataset.data_root') == 'data/toy/cityscapes'
+    # LDR fine-tunes the labeller on the translated target and its labels
+    ldr = commands['ldr']
+    assert option(ldr, 'model.segmentor_checkpoint') == str(given['labeller'])
+    assert option(ldr, 'train_dataloader.dataset.target.data_root') == str(
+        root / 'translated_train')
+    assert option(ldr, 'model.reconstructor_checkpoint') == str(
+        given['recon'])
+    assert commands['translated_train'][3] == str(given['translator'])

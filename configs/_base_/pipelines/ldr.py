@@ -47,17 +47,29 @@ adaptation.update({
     target_root_option: '${translated_train.out_dir}',
     'model.reconstructor_checkpoint': '${recon.checkpoint}'
 })
-# an existing source-only model to start from instead of training one (the
-# same config and seed), e.g. --pipeline-options
+# existing models of the same configs and seed instead of training them,
+# e.g. --pipeline-options
 # source_only_checkpoint=work_dirs/toy_benchmark/deeplabv2_r18_toy-gta2cs/seed0/iter_1000.pth
 source_only_checkpoint = None
+translator_checkpoint = None
+recon_checkpoint = None
+# the model whose predictions become the pseudo labels Y_t^ssl (None: train
+# the labeller config), e.g. BDL's final model, and the set it labels: the
+# translated target train set, or the untranslated one ('${target_root}'),
+# which is pixel-aligned with its translation
+labeller_checkpoint = None
+labelled_target_root = '${translated_train.out_dir}'
 stages = [
     dict(
         name='source_only',
         type='train',
         config='${configs.source_only}',
         checkpoint='${source_only_checkpoint}'),
-    dict(name='translator', type='train', config='${configs.translator}'),
+    dict(
+        name='translator',
+        type='train',
+        config='${configs.translator}',
+        checkpoint='${translator_checkpoint}'),
     dict(
         name='translated_train',
         type='translate',
@@ -70,11 +82,16 @@ stages = [
         config='${configs.translator}',
         checkpoint='${translator.checkpoint}',
         args='${translate_args.val}'),
-    dict(name='recon', type='train', config='${configs.recon_pretrain}'),
+    dict(
+        name='recon',
+        type='train',
+        config='${configs.recon_pretrain}',
+        checkpoint='${recon_checkpoint}'),
     dict(
         name='labeller',
         type='train',
         config='${configs.labeller}',
+        checkpoint='${labeller_checkpoint}',
         cfg_options=adaptation),
     dict(
         name='labels',
@@ -82,7 +99,7 @@ stages = [
         config='${configs.labeller}',
         checkpoint='${labeller.checkpoint}',
         cfg_options={
-            'target_train_dataset.data_root': '${translated_train.out_dir}'
+            'target_train_dataset.data_root': '${labelled_target_root}'
         },
         args='${pseudo_label_args}'),
 ]
