@@ -4,7 +4,7 @@ from .launch import (amp_config, close_distributed, enable_amp,
                      init_cpu_distributed, optim_wrapper_cfgs)
 
 __all__ = [
-    'amp_config', 'atomic_link_or_copy', 'close_distributed', 'atomic_write', 'enable_amp',
-    'init_cpu_distributed', 'optim_wrapper_cfgs',
+    'amp_config', 'atomic_link_or_copy', 'atomic_write', 'close_distributed',
+    'enable_amp', 'init_cpu_distributed', 'optim_wrapper_cfgs',
     'register_checkpoint_safe_globals'
 ]
