@@ -12,6 +12,6 @@
 #       --pipeline-options labeller_checkpoint=$BDL/m2_k2/iter_200.pth \
 #       source_only_checkpoint=$MAIN/source_only/iter_1000.pth \
 #       translator_checkpoint=$MAIN/translator/iter_1000.pth \
-#       recon_checkpoint=$MAIN/recon/iter_1000.pth
+#       recon_checkpoint=$MAIN/recon/iter_2000.pth
 _base_ = ['./ldr_r18_toy-gta2cs_pipeline.py']
 labelled_target_root = '${target_root}'

@@ -13,7 +13,7 @@ _base_ = [
 ]
 translated_root = 'data/toy/cityscapes_gta5style'
 model = dict(reconstructor_checkpoint='work_dirs/'
-             'ldr_recon-pretrain_toy-gta5/iter_1000.pth')
+             'ldr_recon-pretrain_toy-gta5/iter_2000.pth')
 target_train_dataset = dict(data_root=translated_root)
 train_dataloader = dict(
     dataset=dict(target=dict(data_root=translated_root)))

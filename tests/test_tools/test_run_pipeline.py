@@ -123,7 +123,7 @@ def test_ldr_chain(tool, capsys, tmp_path):
         assert command[command.index('--dataset') + 1] == (
             f'target_{split}_dataset')
         assert command[command.index('--out-root') + 1] == translated[split]
-    recon = osp.join(root, 'recon', 'iter_1000.pth')
+    recon = osp.join(root, 'recon', 'iter_2000.pth')
     labeller = osp.join(root, 'labeller', 'iter_1000.pth')
     # the labeller (alpha = beta = 0) labels the translated train set
     assert commands['labeller'][2].endswith('t2s-only-round0.py')
