@@ -118,7 +118,9 @@ def test_target_only_and_missing_labels(toy_segmentor_cfg, make_uda_batch):
 
 @pytest.mark.parametrize(
     'config',
-    sorted(glob.glob(osp.join(REPO_ROOT, 'configs/self_training/*.py'))))
+    sorted(
+        c for c in glob.glob(osp.join(REPO_ROOT, 'configs/self_training/*.py'))
+        if not c.endswith('_pipeline.py')))  # stage lists, not models
 def test_configs_build(config):
     cfg = Config.fromfile(config)
     model = MODELS.build(cfg.model)
