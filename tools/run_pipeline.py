@@ -21,7 +21,9 @@ Stage types and the tools they run:
   ``tools/dist_train.sh`` with ``--gpus N``); outputs ``work_dir``,
   ``checkpoint`` (the final ``iter_{max_iters}.pth``) and ``config``. A
   train stage whose ``checkpoint`` is set (not None) is not run: that file
-  is its output (e.g. reuse an existing warm-up);
+  is its output. ``--given NAME=PATH`` sets it from the command line, for
+  any train stage (e.g. reuse an existing warm-up: ``--given
+  warmup=work_dirs/.../iter_1000.pth``);
 - ``translate``: ``tools/translate.py CONFIG CHECKPOINT --out-root O``;
   outputs ``out_dir`` (the translated dataset's root);
 - ``pseudo_label``: ``tools/gen_pseudo_labels.py CONFIG CHECKPOINT
@@ -37,7 +39,7 @@ pipeline can name its configs in variables that children override. Outputs
 live under ``WORK_ROOT/<stage name>``; WORK_ROOT is ``work_root`` of the
 config, else ``work_dirs/<pipeline config name>``, plus ``seed{S}`` with
 ``--seed S``. ``--pipeline-options KEY=VALUE`` overrides variables of the
-pipeline config (e.g. ``warmup_checkpoint=PATH``). A pipeline config with
+pipeline config (e.g. ``configs.source_only=PATH``). A pipeline config with
 ``toy_benchmark = 'data/toy'`` generates the built-in toy benchmark there
 first unless it is complete; with ``--toy-pair b`` such a pipeline runs on
 the second built-in domain pair instead: it is generated in ``data/toy-b``,
@@ -119,6 +121,14 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default={},
         help='override variables of the pipeline config, key=value')
     parser.add_argument(
+        '--given',
+        nargs='+',
+        action=DictAction,
+        default={},
+        metavar='STAGE=CHECKPOINT',
+        help='train stages not to run: use these checkpoints as their '
+        'output (same config and seed)')
+    parser.add_argument(
         '--toy-pair',
         default='a',
         choices=sorted(TOY_PAIRS),
@@ -194,14 +204,33 @@ class Pipeline:
         self.work_root = osp.abspath(root)
         self.outputs: Dict[str, Dict[str, str]] = {}
         self.stages = []
+        given = self._given_checkpoints(args.given)
         for index, stage in enumerate(self.cfg.stages):
             stage = self._check(stage, index)
+            if stage['name'] in given:
+                stage['checkpoint'] = given[stage['name']]
             stage = self.resolve(stage, where=f'stage {stage["name"]!r}')
             self.outputs[stage['name']] = self._stage_outputs(stage)
             self.stages.append(stage)
         self.summary: Dict[str, dict] = {}
 
     # -- the stage list -------------------------------------------------
+    def _given_checkpoints(self, given: dict) -> Dict[str, str]:
+        """``--given``, checked against the pipeline's train stages."""
+        train_stages = [
+            s.get('name') for s in self.cfg.stages if s.get('type') == 'train'
+        ]
+        for name, checkpoint in given.items():
+            if name not in train_stages:
+                raise KeyError(
+                    f'--given {name}=...: the pipeline has no train stage '
+                    f'{name!r}; its train stages are {train_stages}.')
+            if not isinstance(checkpoint, str) or not checkpoint:
+                raise ValueError(
+                    f'--given {name}=...: expected a checkpoint path, got '
+                    f'{checkpoint!r}.')
+        return dict(given)
+
     def _check(self, stage: dict, index: int) -> dict:
         stage = dict(stage)
         name = stage.get('name')

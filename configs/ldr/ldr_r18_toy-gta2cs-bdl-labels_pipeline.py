@@ -9,9 +9,9 @@
 #   BDL=work_dirs/bdl_r18_toy-gta2cs_pipeline/seed$S
 #   python tools/run_pipeline.py \
 #       configs/ldr/ldr_r18_toy-gta2cs-bdl-labels_pipeline.py --seed $S \
-#       --pipeline-options labeller_checkpoint=$BDL/m2_k2/iter_200.pth \
-#       source_only_checkpoint=$MAIN/source_only/iter_1000.pth \
-#       translator_checkpoint=$MAIN/translator/iter_1000.pth \
-#       recon_checkpoint=$MAIN/recon/iter_2000.pth
+#       --given labeller=$BDL/m2_k2/iter_200.pth \
+#       source_only=$MAIN/source_only/iter_1000.pth \
+#       translator=$MAIN/translator/iter_1000.pth \
+#       recon=$MAIN/recon/iter_2000.pth
 _base_ = ['./ldr_r18_toy-gta2cs_pipeline.py']
 labelled_target_root = '${target_root}'

@@ -11,16 +11,11 @@ configs = dict(
     self_training='configs/self_training/'
     'self-training_r18_toy-gta2cs-class-median.py')
 # an existing source-only model (same config and seed) instead of training
-# one, e.g. --pipeline-options source_only_checkpoint=PATH
-source_only_checkpoint = None
+# one: --given source_only=PATH
 pseudo_label_args = ['--policy', 'class-median']
 toy_benchmark = 'data/toy'
 stages = [
-    dict(
-        name='source_only',
-        type='train',
-        config='${configs.source_only}',
-        checkpoint='${source_only_checkpoint}'),
+    dict(name='source_only', type='train', config='${configs.source_only}'),
     dict(
         name='labels',
         type='pseudo_label',

@@ -77,3 +77,28 @@ def test_window_means_and_a_resumed_run_overrides(tmp_path, capsys):
 def test_a_folder_without_logs_says_what_is_missing(tmp_path):
     with pytest.raises(FileNotFoundError, match='scalars.json'):
         load_tool().main([str(tmp_path)])
+
+
+def test_mean_over_runs_of_one_setting(tmp_path, capsys):
+    tool = load_tool()
+    for seed, values in ((0, (0.5, 0.9)), (1, (0.7, 0.5))):
+        write_log(tmp_path / f'seed{seed}' / '20260101_000000' / 'vis_data',
+                  [{
+                      'iter': i + 1,
+                      'acc_disc.target': v
+                  } for i, v in enumerate(values)])
+    # a third run that stopped after the first window
+    write_log(tmp_path / 'seed2' / '20260101_000000' / 'vis_data',
+              [{
+                  'iter': 1,
+                  'acc_disc.target': 0.9
+              }])
+    runs = [str(tmp_path / f'seed{s}') for s in range(3)]
+    summaries = tool.main(runs + ['--window', '1', '--mean'])
+    mean = summaries['mean']['acc_disc.target']
+    assert list(mean) == ['1-1', '2-2']
+    assert mean['1-1'] == (pytest.approx(0.7), pytest.approx(0.2))
+    assert mean['2-2'] == (pytest.approx(0.7), pytest.approx(0.08**0.5))
+    out = capsys.readouterr().out
+    assert 'mean +- std over 3 runs' in out
+    assert 'acc_disc.target  1-1: 0.700 +- 0.200' in out

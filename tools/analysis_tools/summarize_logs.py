@@ -11,13 +11,16 @@ Example::
     python tools/analysis_tools/summarize_logs.py \\
         work_dirs/toy_benchmark/fada_r18_toy-gta2cs/seed0 \\
         --keys acc_disc encoding --window 250
+
+With ``--mean`` the work dirs are runs of one setting (e.g. seeds): each
+window is also given as mean +- sample std over them.
 """
 import argparse
 import glob
 import json
 import os.path as osp
 import statistics
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -30,6 +33,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='prefixes of the scalars to show')
     parser.add_argument(
         '--window', type=int, default=250, help='iterations per window')
+    parser.add_argument(
+        '--mean',
+        action='store_true',
+        help='also print mean +- std over the work dirs (e.g. seeds)')
     parser.add_argument('--out', help='also write the summary as json')
     return parser.parse_args(argv)
 
@@ -86,6 +93,30 @@ def summarize(by_iter: Dict[int, dict], prefixes: Sequence[str],
     return result
 
 
+def mean_over_runs(
+    summaries: Sequence[Dict[str, Dict[str, float]]]
+) -> Dict[str, Dict[str, Tuple[float, float]]]:
+    """Per key and window, mean and sample std over the runs holding it.
+
+    A window that not every run reached counts only the runs that did; a
+    single value has std 0.
+    """
+    result: Dict[str, Dict[str, Tuple[float, float]]] = {}
+    keys = sorted({key for summary in summaries for key in summary})
+    for key in keys:
+        windows: Dict[str, List[float]] = {}
+        for summary in summaries:
+            for name, value in summary.get(key, {}).items():
+                windows.setdefault(name, []).append(value)
+        result[key] = {
+            name: (statistics.mean(values),
+                   statistics.stdev(values) if len(values) > 1 else 0.)
+            for name, values in sorted(
+                windows.items(), key=lambda item: int(item[0].split('-')[0]))
+        }
+    return result
+
+
 def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
     args = parse_args(argv)
     summaries = {}
@@ -97,6 +128,14 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
             print(f'  no scalar starts with {args.keys}')
         for key, windows in summary.items():
             values = '  '.join(f'{w}: {v:.3f}' for w, v in windows.items())
+            print(f'  {key}  {values}')
+    if args.mean:
+        means = mean_over_runs(list(summaries.values()))
+        summaries['mean'] = means
+        print(f'mean +- std over {len(args.work_dirs)} runs')
+        for key, windows in means.items():
+            values = '  '.join(f'{w}: {m:.3f} +- {s:.3f}'
+                               for w, (m, s) in windows.items())
             print(f'  {key}  {values}')
     if args.out:
         with open(args.out, 'w') as f:

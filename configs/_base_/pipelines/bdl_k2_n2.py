@@ -29,16 +29,10 @@ translator_starts = dict(f_k1=None, f_k2=None)
 source_root_option = 'train_dataloader.dataset.source.data_root'
 label_dir_option = ('train_dataloader.dataset.target.data_prefix'
                     '.seg_map_path')
-# an existing source-only model to start from instead of training one (the
-# same config and seed), e.g. --pipeline-options
-# source_only_checkpoint=work_dirs/toy_benchmark/deeplabv2_r18_toy-gta2cs/seed0/iter_1000.pth
-source_only_checkpoint = None
+# an existing source-only model (the same config and seed) instead of
+# training one: --given m0=PATH
 stages = [
-    dict(
-        name='m0',
-        type='train',
-        config='${configs.source_only}',
-        checkpoint='${source_only_checkpoint}'),
+    dict(name='m0', type='train', config='${configs.source_only}'),
     dict(
         name='test_m0',
         type='test',

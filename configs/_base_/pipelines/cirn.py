@@ -9,16 +9,10 @@ configs = dict(
     source_only=None, translator=None, adaptation=None, self_training=None)
 translate_args = ['--dataset', 'source_train_dataset']
 pseudo_label_args = ['--policy', 'class-median']
-# an existing source-only model to start from instead of training one (the
-# same config and seed), e.g. --pipeline-options
-# source_only_checkpoint=work_dirs/toy_benchmark/deeplabv2_r18_toy-gta2cs/seed0/iter_1000.pth
-source_only_checkpoint = None
+# an existing source-only model (the same config and seed) instead of
+# training one: --given source_only=PATH
 stages = [
-    dict(
-        name='source_only',
-        type='train',
-        config='${configs.source_only}',
-        checkpoint='${source_only_checkpoint}'),
+    dict(name='source_only', type='train', config='${configs.source_only}'),
     dict(
         name='cir_translator',
         type='train',

@@ -3,17 +3,11 @@
 # adaptation from the warm-up -> argmax pseudo labels of the target training
 # set -> self-distillation -> tests of the adapted and the distilled model,
 # the latter also with multi-scale testing (MST, --tta). A child pipeline
-# names the stage configs.
+# names the stage configs. Start from an existing warm-up model instead of
+# training one: --given warmup=work_dirs/.../iter_1000.pth
 configs = dict(warmup=None, adaptation=None, distillation=None)
-# an existing warm-up model to start from instead of training one, e.g.
-# --pipeline-options warmup_checkpoint=work_dirs/.../iter_1000.pth
-warmup_checkpoint = None
 stages = [
-    dict(
-        name='warmup',
-        type='train',
-        config='${configs.warmup}',
-        checkpoint='${warmup_checkpoint}'),
+    dict(name='warmup', type='train', config='${configs.warmup}'),
     dict(
         name='adaptation',
         type='train',

@@ -47,29 +47,16 @@ adaptation.update({
     target_root_option: '${translated_train.out_dir}',
     'model.reconstructor_checkpoint': '${recon.checkpoint}'
 })
-# existing models of the same configs and seed instead of training them,
-# e.g. --pipeline-options
-# source_only_checkpoint=work_dirs/toy_benchmark/deeplabv2_r18_toy-gta2cs/seed0/iter_1000.pth
-source_only_checkpoint = None
-translator_checkpoint = None
-recon_checkpoint = None
-# the model whose predictions become the pseudo labels Y_t^ssl (None: train
-# the labeller config), e.g. BDL's final model, and the set it labels: the
+# Existing models of the same configs and seed instead of training them:
+# --given source_only=PATH translator=PATH recon=PATH labeller=PATH. The
+# labeller's predictions become the pseudo labels Y_t^ssl (given, e.g.,
+# BDL's final model); labelled_target_root is the set it labels: the
 # translated target train set, or the untranslated one ('${target_root}'),
-# which is pixel-aligned with its translation
-labeller_checkpoint = None
+# which is pixel-aligned with its translation.
 labelled_target_root = '${translated_train.out_dir}'
 stages = [
-    dict(
-        name='source_only',
-        type='train',
-        config='${configs.source_only}',
-        checkpoint='${source_only_checkpoint}'),
-    dict(
-        name='translator',
-        type='train',
-        config='${configs.translator}',
-        checkpoint='${translator_checkpoint}'),
+    dict(name='source_only', type='train', config='${configs.source_only}'),
+    dict(name='translator', type='train', config='${configs.translator}'),
     dict(
         name='translated_train',
         type='translate',
@@ -82,16 +69,11 @@ stages = [
         config='${configs.translator}',
         checkpoint='${translator.checkpoint}',
         args='${translate_args.val}'),
-    dict(
-        name='recon',
-        type='train',
-        config='${configs.recon_pretrain}',
-        checkpoint='${recon_checkpoint}'),
+    dict(name='recon', type='train', config='${configs.recon_pretrain}'),
     dict(
         name='labeller',
         type='train',
         config='${configs.labeller}',
-        checkpoint='${labeller_checkpoint}',
         cfg_options=adaptation),
     dict(
         name='labels',
