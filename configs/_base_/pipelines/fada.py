@@ -6,6 +6,8 @@
 # names the stage configs. Start from an existing warm-up model instead of
 # training one: --given warmup=work_dirs/.../iter_1000.pth
 configs = dict(warmup=None, adaptation=None, distillation=None)
+# the official recipe: argmax labels of every target training pixel
+pseudo_label_args = ['--policy', 'argmax']
 stages = [
     dict(name='warmup', type='train', config='${configs.warmup}'),
     dict(
@@ -18,7 +20,7 @@ stages = [
         type='pseudo_label',
         config='${configs.adaptation}',
         checkpoint='${adaptation.checkpoint}',
-        args=['--policy', 'argmax']),
+        args='${pseudo_label_args}'),
     dict(
         name='distillation',
         type='train',
