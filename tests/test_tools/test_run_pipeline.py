@@ -17,7 +17,8 @@ from uda_test_utils import REPO_ROOT
 
 SCRIPT = osp.join(REPO_ROOT, 'tools', 'run_pipeline.py')
 BDL_TOY = osp.join(REPO_ROOT, 'configs/bdl/bdl_r18_toy-gta2cs_pipeline.py')
-FADA_TOY = osp.join(REPO_ROOT, 'configs/fada/fada_r18_toy-gta2cs_pipeline.py')
+FADA_TOY = osp.join(REPO_ROOT,
+                    'configs/fada/fada_r18_toy-gta2cs_pipeline.py')
 
 
 def load_tool():
@@ -52,24 +53,25 @@ def option(command, key):
 
 def test_bdl_loop_chains_every_round(tool, capsys, tmp_path):
     root = str(tmp_path / 'work')
-    commands, _ = dry_run(tool, capsys, BDL_TOY, '--work-root', root, '--seed',
-                          '3')
+    commands, _ = dry_run(tool, capsys, BDL_TOY, '--work-root', root,
+                          '--seed', '3')
     seed_root = osp.join(root, 'seed3')
     # M^(0), 2 x (F, translation, M_0, 2 x (labels, M_i)), a test per M
     names = list(commands)
     assert names[:4] == ['m0', 'test_m0', 'f_k1', 'translated_k1']
-    assert [n for n in names if n.startswith('m')
-            ] == ['m0', 'm0_k1', 'm1_k1', 'm2_k1', 'm0_k2', 'm1_k2', 'm2_k2']
+    assert [n for n in names if n.startswith('m')] == [
+        'm0', 'm0_k1', 'm1_k1', 'm2_k1', 'm0_k2', 'm1_k2', 'm2_k2'
+    ]
     assert len([n for n in names if n.startswith('test_')]) == 7
     ckpt = {
-        name:
-        osp.join(seed_root, name, f'iter_{1000 if name == "m0" else 200}'
-                 '.pth')
+        name: osp.join(seed_root, name, f'iter_{1000 if name == "m0" else 200}'
+                       '.pth')
         for name in ('m0', 'm0_k1', 'm1_k1', 'm2_k1', 'm0_k2', 'm1_k2')
     }
     # the perceptual loss of F^(1) goes through M^(0), of F^(2) through
     # M_2^(1)
-    assert option(commands['f_k1'], 'model.segmentor_checkpoint') == ckpt['m0']
+    assert option(commands['f_k1'],
+                  'model.segmentor_checkpoint') == ckpt['m0']
     assert option(commands['f_k2'],
                   'model.segmentor_checkpoint') == ckpt['m2_k1']
     # each round's M trains on its own translations
@@ -79,9 +81,9 @@ def test_bdl_loop_chains_every_round(tool, capsys, tmp_path):
             '--out-root', translated, '--scale', '128', '64'
         ][-4:]
         for i in (0, 1, 2):
-            assert option(
-                commands[f'm{i}_k{k}'],
-                'train_dataloader.dataset.source.data_root') == translated
+            assert option(commands[f'm{i}_k{k}'],
+                          'train_dataloader.dataset.source.data_root'
+                          ) == translated
     # labels of M_{i-1}^(k) feed M_i^(k)
     labels = commands['labels_m2_k2']
     assert ckpt['m1_k2'] in labels and 'class-median' in labels
@@ -118,8 +120,8 @@ def test_ldr_chain(tool, capsys, tmp_path):
     # the target train and val sets, each translated to the source style
     for split in ('train', 'val'):
         command = commands[f'translated_{split}']
-        assert command[command.index('--dataset') +
-                       1] == (f'target_{split}_dataset')
+        assert command[command.index('--dataset') + 1] == (
+            f'target_{split}_dataset')
         assert command[command.index('--out-root') + 1] == translated[split]
     recon = osp.join(root, 'recon', 'iter_2000.pth')
     labeller = osp.join(root, 'labeller', 'iter_1000.pth')
@@ -134,24 +136,23 @@ def test_ldr_chain(tool, capsys, tmp_path):
                          ('t2s_only', 'ldr_r18_toy-gta2cs-t2s-only.py')):
         command = commands[name]
         assert command[2].endswith(config)
-        assert option(
-            command,
-            'train_dataloader.dataset.target.data_root') == translated['train']
+        assert option(command, 'train_dataloader.dataset.target.data_root'
+                      ) == translated['train']
         assert option(
             command,
             'train_dataloader.dataset.target.data_prefix.seg_map_path') == (
                 osp.join(root, 'labels'))
         assert option(command, 'model.reconstructor_checkpoint') == recon
         assert option(command, 'model.segmentor_checkpoint') == labeller
-        assert option(command,
-                      'val_dataloader.dataset.data_root') == translated['val']
+        assert option(command, 'val_dataloader.dataset.data_root'
+                      ) == translated['val']
     # every model on the translated val set and on the real one
     for name in ('source_only', 'labeller', 'ldr', 't2s_only'):
         assert option(commands[f'test_{name}'],
                       'test_dataloader.dataset.data_root') == translated['val']
-        assert option(
-            commands[f'test_{name}_untranslated'],
-            'test_dataloader.dataset.data_root') == ('data/toy/cityscapes')
+        assert option(commands[f'test_{name}_untranslated'],
+                      'test_dataloader.dataset.data_root') == (
+                          'data/toy/cityscapes')
 
 
 def test_paper_scale_bdl_restarts_every_m_from_imagenet(tool, capsys):
@@ -267,7 +268,8 @@ PIPELINES = sorted(
 
 @pytest.mark.parametrize('pipeline', PIPELINES, ids=osp.basename)
 def test_every_pipeline_config_resolves(tool, capsys, pipeline, tmp_path):
-    commands, _ = dry_run(tool, capsys, pipeline, '--work-root', str(tmp_path))
+    commands, _ = dry_run(tool, capsys, pipeline, '--work-root',
+                          str(tmp_path))
     assert commands
     for name, command in commands.items():
         for arg in command:
@@ -277,8 +279,9 @@ def test_every_pipeline_config_resolves(tool, capsys, pipeline, tmp_path):
 
 def test_references_are_checked_before_anything_runs(tool, tmp_path):
     bad = tmp_path / 'bad_pipeline.py'
-    bad.write_text("stages = [dict(name='a', type='test', config='x.py', "
-                   "checkpoint='${b.checkpoint}')]\n")
+    bad.write_text(
+        "stages = [dict(name='a', type='test', config='x.py', "
+        "checkpoint='${b.checkpoint}')]\n")
     with pytest.raises(KeyError, match='neither an earlier stage'):
         tool.main([str(bad), '--dry-run'])
     bad.write_text("stages = [dict(name='a', type='tset', config='x.py')]\n")
@@ -464,15 +467,13 @@ def test_interrupted_labelling_leaves_no_half_written_file(
      ('configs/self_training/self-training_r18_toy-gta2cs_pipeline.py',
       'source_only', 'labels')],
     ids=lambda value: osp.basename(value))
-def test_a_given_source_only_model_is_used_not_trained(tool, capsys, tmp_path,
-                                                       pipeline, first_stage,
-                                                       consumer):
+def test_a_given_source_only_model_is_used_not_trained(
+        tool, capsys, tmp_path, pipeline, first_stage, consumer):
     given = tmp_path / 'source_only.pth'
     given.write_bytes(b'')
-    commands, lines = dry_run(tool, capsys, osp.join(REPO_ROOT,
-                                                     pipeline), '--work-root',
-                              str(tmp_path / 'work'), '--given',
-                              f'{first_stage}={given}')
+    commands, lines = dry_run(tool, capsys, osp.join(REPO_ROOT, pipeline),
+                              '--work-root', str(tmp_path / 'work'),
+                              '--given', f'{first_stage}={given}')
     assert first_stage not in commands
     assert any(line.startswith(f'[{first_stage}] given:') for line in lines)
     assert str(given) in ' '.join(commands[consumer])
@@ -483,9 +484,8 @@ def test_self_training_pipeline_trains_on_its_own_labels(
     root = tmp_path / 'work'
     commands, _ = dry_run(
         tool, capsys,
-        osp.join(
-            REPO_ROOT, 'configs/self_training/'
-            'self-training_r18_toy-gta2cs_pipeline.py'), '--work-root',
+        osp.join(REPO_ROOT, 'configs/self_training/'
+                 'self-training_r18_toy-gta2cs_pipeline.py'), '--work-root',
         str(root), '--seed', '1', '--toy-pair', 'b')
     assert list(commands) == [
         'source_only', 'labels', 'self_training', 'test_source_only',
@@ -495,10 +495,9 @@ def test_self_training_pipeline_trains_on_its_own_labels(
     labels = commands['labels']
     assert labels[labels.index('--out-dir') + 1] == str(seed_root / 'labels')
     assert labels[labels.index('--policy') + 1] == 'class-median'
-    assert option(
-        commands['self_training'],
-        'train_dataloader.dataset.target.data_prefix.seg_map_path') == str(
-            seed_root / 'labels')
+    assert option(commands['self_training'],
+                  'train_dataloader.dataset.target.data_prefix.seg_map_path'
+                  ) == str(seed_root / 'labels')
     assert option(commands['self_training'],
                   'train_dataloader.dataset.target.data_root') == (
                       'data/toy-b/cityscapes')
@@ -515,34 +514,17 @@ def test_summary_keeps_the_stages_of_other_pipelines(tool, tmp_path):
                 summary=stages))
 
     write('main_pipeline.py', {'m0': {'metrics': {'mIoU': 1.0}}})
-    write('ablation_pipeline.py', {
-        'm0': {
-            'metrics': {
-                'mIoU': 1.0
-            }
-        },
-        'extra': {
-            'metrics': {
-                'mIoU': 2.0
-            }
-        }
-    })
+    write('ablation_pipeline.py', {'m0': {'metrics': {'mIoU': 1.0}},
+                                   'extra': {'metrics': {'mIoU': 2.0}}})
     write('main_pipeline.py', {'m0': {'metrics': {'mIoU': 3.0}}})
     with open(tmp_path / 'summary.json') as f:
         summary = json.load(f)
-    assert [osp.basename(p) for p in summary['pipelines']
-            ] == ['main_pipeline.py', 'ablation_pipeline.py']
+    assert [osp.basename(p) for p in summary['pipelines']] == [
+        'main_pipeline.py', 'ablation_pipeline.py'
+    ]
     assert summary['stages'] == {
-        'm0': {
-            'metrics': {
-                'mIoU': 3.0
-            }
-        },
-        'extra': {
-            'metrics': {
-                'mIoU': 2.0
-            }
-        }
+        'm0': {'metrics': {'mIoU': 3.0}},
+        'extra': {'metrics': {'mIoU': 2.0}}
     }
 
 
@@ -571,5 +553,6 @@ def test_ldr_with_bdl_labels_labels_the_untranslated_target(
     assert option(ldr, 'model.segmentor_checkpoint') == str(given['labeller'])
     assert option(ldr, 'train_dataloader.dataset.target.data_root') == str(
         root / 'translated_train')
-    assert option(ldr, 'model.reconstructor_checkpoint') == str(given['recon'])
+    assert option(ldr, 'model.reconstructor_checkpoint') == str(
+        given['recon'])
     assert commands['translated_train'][3] == str(given['translator'])
