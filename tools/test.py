@@ -8,15 +8,24 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
+from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
-from mmseg_uda.utils import close_distributed, init_cpu_distributed
+from mmseg_uda.models.utils.segmentor_checkpoint import load_test_checkpoint
+from mmseg_uda.utils import (add_required_hooks, close_distributed,
+                             init_cpu_distributed)
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test a segmentor')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--allow-partial',
+        action='store_true',
+        help='evaluate even if the checkpoint lacks some of the weights the '
+        'predictions use (they keep their initial values; the counts are '
+        'logged). Without it such a checkpoint stops the run.')
     parser.add_argument('--work-dir', help='the dir to save metrics')
     parser.add_argument(
         '--out', help='dir to save the predicted label maps (png)')
@@ -65,6 +74,23 @@ def enable_visualization(cfg: Config, args: argparse.Namespace) -> None:
         cfg.visualizer['save_dir'] = args.show_dir
 
 
+def load_checkpoint(runner: Runner, filename: str,
+                    allow_partial: bool) -> None:
+    """Load ``filename`` as the runner would, but stop on missing weights.
+
+    A file must hold every weight the predictions use (see
+    :func:`load_test_checkpoint`); ``--allow-partial`` loads what matches.
+    """
+    checkpoint = _load_checkpoint(filename, map_location='cpu')
+    runner.call_hook('after_load_checkpoint', checkpoint=checkpoint)
+    load_test_checkpoint(
+        runner.model,
+        filename,
+        allow_partial=allow_partial,
+        checkpoint=checkpoint)
+    runner.logger.info(f'Load checkpoint from {filename}')
+
+
 def main() -> None:
     args = parse_args()
     cfg = Config.fromfile(args.config)
@@ -77,7 +103,10 @@ def main() -> None:
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
-    cfg.load_from = args.checkpoint
+    # loaded below, checked against the model (mmengine's runner would
+    # load a file with other key names without stopping)
+    cfg.load_from = None
+    add_required_hooks(cfg)
 
     if args.show or args.show_dir:
         enable_visualization(cfg, args)
@@ -93,6 +122,7 @@ def main() -> None:
         cfg.test_evaluator['keep_results'] = True
     init_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
+    load_checkpoint(runner, args.checkpoint, args.allow_partial)
     runner.test()
     close_distributed()
 

@@ -24,8 +24,10 @@ class FCDiscriminator(BaseModule):
             Default: (64, 128, 256, 512).
         negative_slope (float): LeakyReLU slope. Default: 0.2.
         upsample_output (bool): Resize the score map to the input size
-            (the paper); False computes the loss on the native map as the
-            official repo does. Default: True.
+            (the paper); False returns the native 1/32 map, as the
+            ``FCDiscriminator`` of AdaptSegNet's and BDL's
+            ``model/discriminator.py`` does (their losses use that map).
+            Default: True.
         init_cfg (dict, optional): Initialisation config.
     """
 

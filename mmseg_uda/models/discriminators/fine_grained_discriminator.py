@@ -30,7 +30,10 @@ class FineGrainedDiscriminator(BaseModule):
             Defaults to (256, 128).
         negative_slope (float): LeakyReLU slope. Defaults to 0.2.
         align_corners (bool): ``align_corners`` of the output resize.
-            Defaults to False.
+            True reproduces the ``PixelDiscriminator`` of FADA's
+            ``core/models/discriminator.py``, whose source (``cls1``) and
+            target (``cls2``) convs are this module's last conv, stacked
+            in that order. Defaults to False.
         init_cfg (dict, optional): Initialisation config.
     """
 

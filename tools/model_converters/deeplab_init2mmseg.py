@@ -1,0 +1,35 @@
+"""Convert the DeepLabV2 initial model of AdaptSegNet / BDL to mmseg.
+
+``DeepLab_resnet_pretrained_init-f81d91e8.pth`` (keys ``Scale.*``) becomes
+the weights of mmseg_uda's ``DeepLabV2ResNet`` backbone, for
+``LocalPretrained`` (its MS-COCO classifier is dropped)::
+
+    python tools/model_converters/deeplab_init2mmseg.py \\
+        DeepLab_resnet_pretrained_init-f81d91e8.pth \\
+        checkpoints/deeplab_resnet101_init.pth
+"""
+import argparse
+from typing import List, Optional
+
+from mmseg_uda.models.utils.official_weights import (OfficialWeightsError,
+                                                     convert_deeplab_init,
+                                                     load_official_file,
+                                                     save_converted)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('src', help='the official initial model (.pth)')
+    parser.add_argument('dst', help='where to write the mmseg weights')
+    args = parser.parse_args(argv)
+    try:
+        state_dict, report = convert_deeplab_init(
+            load_official_file(args.src), args.src)
+        save_converted(state_dict, args.dst, args.src, report.kind)
+        print('\n'.join(report.lines() + [f'wrote {args.dst}']))
+    except (OfficialWeightsError, FileNotFoundError) as error:
+        parser.error(str(error))
+
+
+if __name__ == '__main__':
+    main()
