@@ -1,7 +1,11 @@
 """Train a segmentor or a UDA model with MMEngine's Runner.
 
 Same flags as MMSegmentation's ``tools/train.py``; importing ``mmseg_uda``
-registers the plugin's modules.
+registers the plugin's modules. Before the runner is built every dataset
+of the config is checked (a missing or empty folder or split file stops
+with its path and the fix) and the hooks every run needs are added if the
+config lacks them (``mmseg_uda.utils.REQUIRED_HOOKS``: the class-count
+check and the random state that makes ``--resume`` exact).
 """
 import argparse
 import logging
@@ -10,10 +14,13 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
+from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
-from mmseg_uda.utils import close_distributed, enable_amp, init_cpu_distributed
+from mmseg_uda.datasets.dataset_checks import check_config_datasets
+from mmseg_uda.utils import (add_required_hooks, close_distributed, enable_amp,
+                             init_cpu_distributed)
 
 
 def parse_args() -> argparse.Namespace:
@@ -75,6 +82,9 @@ def main() -> None:
             logger='current',
             level=logging.WARNING)
     cfg.resume = args.resume
+    add_required_hooks(cfg)
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    check_config_datasets(cfg)
 
     init_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)

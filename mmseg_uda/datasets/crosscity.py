@@ -50,6 +50,9 @@ class CrossCityDataset(SkipUnreadableMixin, BaseSegDataset):
         **kwargs: Other arguments of ``BaseSegDataset``.
     """
     CITIES = ('Rome', 'Rio', 'Tokyo', 'Taipei')
+    #: ``load_data_list`` names missing or empty folders and split files
+    #: with the download hint (``dataset_checks`` leaves them to it).
+    CHECKS_OWN_FILES = True
     METAINFO = dict(
         classes=CROSSCITY_CLASSES,
         palette=[CityscapesDataset.METAINFO['palette'][i] for i in SUBSET_13])

@@ -43,6 +43,9 @@ class SynthiaDataset(SkipUnreadableMixin, BaseSegDataset):
         **kwargs: Other arguments of ``BaseSegDataset``.
     """
     METAINFO = CityscapesDataset.METAINFO
+    #: ``load_data_list`` names missing or empty folders and split files
+    #: with the download hint (``dataset_checks`` leaves them to it).
+    CHECKS_OWN_FILES = True
 
     def __init__(self,
                  img_suffix: str = '.png',

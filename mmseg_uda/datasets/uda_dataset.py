@@ -9,7 +9,8 @@ from mmengine.logging import print_log
 from mmseg.registry import DATASETS
 from mmseg.utils import ConfigType
 
-from .skip_unreadable import UnreadableSampleSkipper
+from .dataset_checks import build_checked_dataset
+from .skip_unreadable import UnreadableSampleSkipper, raise_unreadable
 
 PAIRINGS = ('random', 'shuffle', 'cyclic')
 
@@ -91,9 +92,14 @@ class UDADataset:
 
     @staticmethod
     def _build(dataset: Union[ConfigType, Any], side: str) -> Any:
-        """Build a dataset config or check a dataset instance."""
+        """Build a dataset config or check a dataset instance.
+
+        Configs are built lazily and their folders and split files checked
+        (:func:`build_checked_dataset`), so an empty or missing folder stops
+        here with its path; ``full_init`` then lists the samples.
+        """
         if isinstance(dataset, dict):
-            return DATASETS.build(dataset)
+            return build_checked_dataset(dataset, f'UDADataset {side}')
         required = ('metainfo', '__len__', '__getitem__')
         if not all(hasattr(dataset, attr) for attr in required):
             raise TypeError(
@@ -193,10 +199,23 @@ class UDADataset:
                               self.target_index(idx)))
 
     def _load(self, side: str, dataset: Any, idx: int) -> Any:
-        """``dataset[idx]``, skipping unreadable samples if enabled."""
+        """``dataset[idx]``, skipping unreadable samples if enabled.
+
+        Without ``skip_unreadable`` a sample that fails because one of its
+        files is unreadable raises :class:`UnreadableFileError`, naming the
+        file, ``check_dataset.py`` and ``skip_unreadable=True``.
+        """
         skipper = self._skippers.get(side)
         if skipper is None:
-            return dataset[idx]
+            try:
+                return dataset[idx]
+            except Exception as error:
+                data_info = (
+                    dataset.get_data_info(idx)
+                    if hasattr(dataset, 'get_data_info') else None)
+                raise_unreadable(f'UDADataset ({side})', data_info, error,
+                                 getattr(dataset, 'backend_args', None))
+                raise
         for _ in range(self.max_refetch + 1):
             try:
                 return dataset[idx]

@@ -107,6 +107,11 @@ def scan_seg_pairs(
             line.strip() for line in mmengine.list_from_file(
                 ann_file, backend_args=backend_args) if line.strip()
         ]
+        if not stems:
+            raise FileNotFoundError(
+                f'{dataset_name} split file {ann_file} is empty: list one '
+                "image name (without suffix) per line, or set ann_file='' "
+                f'to use every image under {img_dir}.')
         missing = sorted(set(stems) - set(found))
         if missing:
             raise FileNotFoundError(

@@ -1,6 +1,6 @@
 """Runner set-up shared by ``tools/train.py`` and ``tools/test.py``."""
 import os
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 import torch
 import torch.distributed as dist
@@ -33,6 +33,58 @@ def init_cpu_distributed(cfg: Config, launcher: str) -> None:
         f'No GPU: rank {os.environ.get("RANK")} uses the gloo backend and '
         'DDP on CPU.',
         logger='current')
+
+
+#: Hooks every training run needs, by their ``default_hooks`` key: the
+#: class-count check (a 13-class model on 19-class data stops before the
+#: first iteration) and the random state in checkpoints (exact resume).
+REQUIRED_HOOKS = dict(
+    num_classes_check=dict(type='NumClassesCheckHook'),
+    random_state=dict(type='RandomStateHook'))
+
+
+def _hook_type(hook) -> str:
+    hook_type = hook.get('type') if isinstance(hook, dict) else type(hook)
+    return getattr(hook_type, '__name__', hook_type)
+
+
+def add_required_hooks(cfg: Config) -> List[str]:
+    """Make sure ``cfg`` registers every hook of :data:`REQUIRED_HOOKS`.
+
+    ``configs/_base_/default_runtime.py`` lists them in ``default_hooks``,
+    which a config's own ``custom_hooks`` cannot drop; this also covers
+    configs that do not inherit it or replace ``default_hooks`` with
+    ``_delete_=True``. A hook already in ``default_hooks`` or
+    ``custom_hooks`` is left alone; a ``default_hooks`` key set to None
+    (``--cfg-options default_hooks.random_state=None``) switches the hook
+    off explicitly, and is honoured.
+
+    Args:
+        cfg (Config): The config, changed in place.
+
+    Returns:
+        list[str]: The ``default_hooks`` keys that were added.
+    """
+    default_hooks = cfg.get('default_hooks', None)
+    if default_hooks is None:
+        default_hooks = cfg.default_hooks = ConfigDict()
+    present = {
+        _hook_type(hook)
+        for hook in list(default_hooks.values()) +
+        list(cfg.get('custom_hooks', None) or []) if hook is not None
+    }
+    added = []
+    for key, hook in REQUIRED_HOOKS.items():
+        if key in default_hooks and default_hooks[key] is None:
+            # an explicit opt-out; MMEngine only accepts None for its own
+            # default keys, so the key is dropped
+            default_hooks.pop(key)
+            continue
+        if hook['type'] in present or key in default_hooks:
+            continue
+        default_hooks[key] = ConfigDict(hook)
+        added.append(key)
+    return added
 
 
 def close_distributed() -> None:

@@ -11,6 +11,7 @@ from uda_fixtures import (GTA5_IDS, id_map, make_cityscapes, make_gta5,
 
 from mmseg_uda.datasets import UDADataset
 from mmseg_uda.datasets.file_checks import file_problem
+from mmseg_uda.datasets.skip_unreadable import UnreadableFileError
 
 PIPELINE = [
     dict(type='LoadImageFromFile'),
@@ -62,8 +63,11 @@ def test_gta5_skips_unreadable_samples_with_a_counted_warning(tmp_path):
     root = make_gta5(str(tmp_path / 'gta5'), num=3)
     bad = osp.join(root, 'images', '00001.png')
     truncate(bad)
-    with pytest.raises(AssertionError, match='failed to load image'):
-        gta5(root)[1]  # off by default: mmcv's error
+    with pytest.raises(UnreadableFileError) as error:
+        gta5(root)[1]  # off by default: an error naming the file and fixes
+    assert f'{bad}: cannot be decoded' in str(error.value)
+    assert 'tools/analysis_tools/check_dataset.py' in str(error.value)
+    assert 'skip_unreadable=True' in str(error.value)
 
     log_file = log_to(tmp_path, 'test_gta5_skip_unreadable')
     dataset = gta5(root, skip_unreadable=True)
@@ -71,8 +75,8 @@ def test_gta5_skips_unreadable_samples_with_a_counted_warning(tmp_path):
         sample = dataset[1]
         assert sample['data_samples'].img_path != bad
     log = log_file.read_text()
-    assert f'GTA5Dataset: skipped a sample because {bad} is cannot be ' \
-        'decoded' in log
+    assert f'GTA5Dataset: skipped a sample, {bad}: cannot be decoded' in log
+    assert ' is cannot ' not in log
     assert '1 unreadable sample(s) skipped so far' in log
     assert '2 unreadable sample(s) skipped so far' in log
 
@@ -90,7 +94,7 @@ def test_skip_unreadable_is_off_in_test_mode(tmp_path):
     root = make_gta5(str(tmp_path / 'gta5'), num=2)
     truncate(osp.join(root, 'labels', '00000.png'))
     dataset = gta5(root, skip_unreadable=True, test_mode=True)
-    with pytest.raises(ValueError, match='Cannot decode the label map'):
+    with pytest.raises(UnreadableFileError, match='Cannot decode the label'):
         dataset[0]
 
 
@@ -108,8 +112,13 @@ def test_uda_dataset_skips_unreadable_target_images(tmp_path):
                   dict(type='PackSegInputs')])
     source_cfg = dict(type='GTA5Dataset', data_root=source, pipeline=PIPELINE)
     strict = UDADataset(source_cfg, target_cfg, pairing='cyclic')
-    with pytest.raises(AssertionError, match='failed to load image'):
+    with pytest.raises(UnreadableFileError) as error:
         strict[0]
+    message = str(error.value)
+    assert message.startswith(f'UDADataset (target): cannot load a sample, '
+                              f'{bad}: cannot be decoded')
+    assert 'check_dataset.py' in message
+    assert 'skip_unreadable=True' in message
 
     log_file = log_to(tmp_path, 'test_uda_skip_unreadable')
     dataset = UDADataset(
@@ -118,5 +127,5 @@ def test_uda_dataset_skips_unreadable_target_images(tmp_path):
         pair = dataset[idx]
         assert pair['target']['data_samples'].img_path != bad
     log = log_file.read_text()
-    assert f'UDADataset (target): skipped a sample because {bad}' in log
+    assert f'UDADataset (target): skipped a sample, {bad}: ' in log
     assert '2 unreadable sample(s) skipped so far' in log  # idx 0 and 2

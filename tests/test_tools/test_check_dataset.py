@@ -1,6 +1,7 @@
 """tools/analysis_tools/check_dataset.py on the tiny toy benchmark."""
 import glob
 import json
+import os
 import os.path as osp
 import shutil
 import subprocess
@@ -81,8 +82,12 @@ def test_broken_toy_names_the_three_files(broken_toy, tmp_path):
     out = str(tmp_path / 'report.json')
     proc = run_check(root, '--nproc', '2', '--out', out)
     assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert '3 problem(s):' in proc.stdout
-    problems = proc.stdout.split('3 problem(s):')[1]
+    assert '3 problem(s) of 3 kind(s):' in proc.stdout
+    problems = proc.stdout.split('3 problem(s) of 3 kind(s):')[1]
+    for kind in ('image cannot be decoded: 1',
+                 'label size differs from its image: 1',
+                 'label holds unknown ids: 1'):
+        assert f'\n{kind}\n' in problems
     assert f'{truncated}: image cannot be decoded' in problems
     assert f'{wrong_size}: label is 72x32 (WxH)' in problems
     assert f'{unknown}: label holds unknown ids (id: pixels) ' \
@@ -133,3 +138,81 @@ def test_missing_dataset_is_reported(toy_workspace, tmp_path):
         f'train_dataloader.dataset.source.data_root={tmp_path}/nowhere')
     assert proc.returncode == 1
     assert 'GTA5 data root not found' in proc.stdout
+
+
+def test_one_fault_does_not_hide_the_others(toy_workspace, tmp_path):
+    shutil.copytree(osp.join(toy_workspace, 'data'), tmp_path / 'data')
+    root = str(tmp_path)
+    gta5 = f'{root}/data/toy/gta5'
+    # a missing label: the source dataset cannot be built
+    missing = f'{gta5}/labels/00001.png'
+    os.remove(missing)
+    # and, behind it, two truncated images and an empty label
+    truncated = [f'{gta5}/images/00002.png', f'{gta5}/images/00003.png']
+    for path in truncated:
+        with open(path, 'rb') as f:
+            content = f.read()
+        with open(path, 'wb') as f:
+            f.write(content[:len(content) // 3])
+    empty = f'{gta5}/labels/00004.png'
+    open(empty, 'wb').close()
+    out = str(tmp_path / 'report.json')
+    proc = run_check(root, '--out', out)
+    assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
+    stdout = proc.stdout
+    assert 'cannot build the dataset' in stdout
+    assert 'dataset cannot be built: 1' in stdout
+    assert 'have no label' in stdout  # the dataset's own message
+    assert 'label missing: 1' in stdout
+    assert 'data/toy/gta5/labels/00001.png: label missing' in stdout
+    assert 'image cannot be decoded: 2' in stdout
+    for path in truncated:
+        assert f'{osp.relpath(path, root)}: image cannot be decoded' in stdout
+    assert 'label empty: 1' in stdout
+    assert f'{osp.relpath(empty, root)}: label empty (0 bytes)' in stdout
+    with open(out) as f:
+        report = json.load(f)
+    assert report['faults']['image cannot be decoded']['count'] == 2
+    assert report['faults']['label missing']['count'] == 1
+    assert 'skip_unreadable=True' in report['faults']['label empty']['fix']
+
+
+def test_many_faults_of_a_kind_are_counted_and_the_first_named(
+        toy_workspace, tmp_path):
+    shutil.copytree(osp.join(toy_workspace, 'data'), tmp_path / 'data')
+    root = str(tmp_path)
+    images = sorted(
+        glob.glob(f'{root}/data/toy/cityscapes/leftImg8bit/train/*/*.png'))
+    for path in images:  # 8 empty target images
+        open(path, 'wb').close()
+    proc = run_check(root)
+    assert proc.returncode == 1
+    assert 'image empty: 8' in proc.stdout
+    assert proc.stdout.count(': image empty (0 bytes)') == 5
+    assert '... and 3 more (all of them with --out)' in proc.stdout
+
+
+@pytest.mark.parametrize('fault', ['empty_folder', 'empty_split'])
+def test_empty_inputs_are_named_with_the_fix(fault, toy_workspace, tmp_path):
+    shutil.copytree(osp.join(toy_workspace, 'data'), tmp_path / 'data')
+    root = str(tmp_path)
+    if fault == 'empty_folder':
+        folder = f'{root}/data/toy/cityscapes/leftImg8bit/train'
+        shutil.rmtree(folder)
+        os.makedirs(folder)
+        expected = [
+            "no image ending in '_leftImg8bit.png' under "
+            'data/toy/cityscapes/leftImg8bit/train (the folder is empty)',
+            'generate_toy_benchmark.py'
+        ]
+    else:
+        open(f'{root}/data/toy/gta5/train.txt', 'w').close()
+        expected = [
+            'split file data/toy/gta5/train.txt is empty',
+            "set ann_file=''"
+        ]
+    proc = run_check(root)
+    assert proc.returncode == 1
+    assert 'need at least one array' not in proc.stdout + proc.stderr
+    for text in expected:
+        assert text in proc.stdout, proc.stdout[-3000:]

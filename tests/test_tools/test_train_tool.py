@@ -1,7 +1,9 @@
 """tools/train.py and tools/test.py end to end on the tiny toy benchmark."""
 import glob
 import json
+import os
 import os.path as osp
+import shutil
 import subprocess
 import sys
 
@@ -125,3 +127,71 @@ def test_amp_flag_falls_back_on_cpu(toy_workspace, tmp_path):
          str(tmp_path), '--amp', '--cfg-options'] + cpu_options(1),
         toy_workspace)
     assert 'AMP needs a CUDA device' in proc.stdout + proc.stderr
+
+
+def test_class_check_survives_a_configs_own_custom_hooks(
+        toy_workspace, tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            osp.join(REPO_ROOT, 'tools', 'train.py'), SOURCE_ONLY,
+            '--work-dir',
+            str(tmp_path), '--cfg-options', 'model.decode_head.num_classes=13',
+            'custom_hooks=[]'
+        ] + cpu_options(2),
+        cwd=toy_workspace,
+        capture_output=True,
+        text=True)
+    assert proc.returncode != 0
+    assert 'num_classes=19' in proc.stderr
+    assert 'out of bounds' not in proc.stderr
+
+
+def copy_toy(toy_workspace: str, tmp_path) -> str:
+    shutil.copytree(osp.join(toy_workspace, 'data'), tmp_path / 'data')
+    return str(tmp_path)
+
+
+def failed_training(cwd: str, work_dir: str) -> str:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            osp.join(REPO_ROOT, 'tools', 'train.py'), ADAPTSEGNET,
+            '--work-dir', work_dir, '--cfg-options'
+        ] + cpu_options(2),
+        cwd=cwd,
+        capture_output=True,
+        text=True)
+    assert proc.returncode != 0
+    return proc.stderr
+
+
+def test_empty_target_folder_is_named_before_training(toy_workspace,
+                                                      tmp_path):
+    root = copy_toy(toy_workspace, tmp_path)
+    folder = osp.join(root, 'data/toy/cityscapes/leftImg8bit/train')
+    shutil.rmtree(folder)
+    os.makedirs(folder)
+    stderr = failed_training(root, str(tmp_path / 'work'))
+    assert 'need at least one array' not in stderr
+    assert ('DatasetNotFoundError: UDADataset target '
+            "(CityscapesDataset): no image ending in '_leftImg8bit.png' "
+            'under data/toy/cityscapes/leftImg8bit/train (the folder is '
+            'empty)') in stderr
+    assert 'generate_toy_benchmark.py' in stderr
+    assert not osp.exists(tmp_path / 'work')  # stopped before the runner
+
+
+def test_damaged_image_in_training_names_the_fixes(toy_workspace, tmp_path):
+    root = copy_toy(toy_workspace, tmp_path)
+    for path in glob.glob(
+            osp.join(root, 'data/toy/cityscapes/leftImg8bit/train/*/*.png')):
+        with open(path, 'rb') as f:
+            content = f.read()
+        with open(path, 'wb') as f:
+            f.write(content[:len(content) // 2])
+    stderr = failed_training(root, str(tmp_path / 'work'))
+    assert 'UnreadableFileError: UDADataset (target): cannot load a ' \
+        'sample, data/toy/cityscapes/leftImg8bit/train/' in stderr
+    assert 'tools/analysis_tools/check_dataset.py CONFIG' in stderr
+    assert 'skip_unreadable=True' in stderr

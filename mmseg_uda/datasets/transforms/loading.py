@@ -9,7 +9,8 @@ from mmcv.transforms import BaseTransform
 from mmengine.logging import print_log
 from mmseg.registry import TRANSFORMS
 
-from ..label_ids import get_label_mapping, map_label_ids, unknown_label_ids
+from ..label_ids import (get_label_mapping, map_label_ids,
+                         unknown_label_counts, unknown_label_ids)
 from ..utils import decode_label
 
 
@@ -22,8 +23,10 @@ class LoadUDAAnnotations(BaseTransform):
     benchmarks: 8-bit and indexed-colour PNGs (GTA5), 16-bit multi-channel
     PNGs (SYNTHIA, class id in one channel), and maps dataset ids to train
     ids on the fly, so no conversion step is needed. Ids the mapping does not
-    list become 255 (ignored by the losses and metrics); with ``strict=True``
-    ids that are invalid for the dataset raise instead (void ids such as
+    list become 255 (ignored by the losses and metrics), and the first label
+    holding ids that are invalid for the dataset is named in a warning
+    (once per process, with the ids' pixel counts); with ``strict=True``
+    such ids raise instead (void ids such as
     Cityscapes' 0-6 stay valid, see ``VALID_LABEL_IDS``). The dataset's
     ``label_map`` (set when ``metainfo`` selects a subset of classes) is
     applied after the mapping.
@@ -77,6 +80,7 @@ class LoadUDAAnnotations(BaseTransform):
         self.size_mismatch = size_mismatch
         self.imdecode_backend = imdecode_backend
         self.backend_args = backend_args.copy() if backend_args else None
+        self._warned_unknown = False
 
     def transform(self, results: dict) -> dict:
         """Load, map and size-check ``results['seg_map_path']``.
@@ -123,7 +127,26 @@ class LoadUDAAnnotations(BaseTransform):
                     f'label_mapping {self._mapping_name} does not list: fix '
                     'label_mapping, or set strict=False to map them to 255 '
                     '(ignored).')
+        elif not self._warned_unknown:
+            self._warn_unknown_ids(label, path)
         return map_label_ids(label, self.label_mapping)
+
+    def _warn_unknown_ids(self, label: np.ndarray, path: str) -> None:
+        """Warn once per process about ids that become 255 silently."""
+        unknown = unknown_label_counts(label, self.label_mapping)
+        if not unknown:
+            return
+        self._warned_unknown = True
+        counts = ', '.join(f'{i}: {n}' for i, n in unknown.items())
+        print_log(
+            f'LoadUDAAnnotations: label map {path} holds ids that '
+            f'label_mapping {self._mapping_name} does not list (id: pixels) '
+            f'{counts}; they are mapped to 255 (ignored). Shown once per '
+            'process: list every such file with python '
+            'tools/analysis_tools/check_dataset.py CONFIG, or set '
+            'strict=True to stop on them.',
+            logger='current',
+            level=logging.WARNING)
 
     @property
     def _mapping_name(self) -> str:
