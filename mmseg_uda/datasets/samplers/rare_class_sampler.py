@@ -1,0 +1,215 @@
+"""Rare-class sampling of the source set (DAFormer)."""
+import copy
+import json
+import os.path as osp
+from typing import Dict, Iterator, List, Optional, Sized
+
+import numpy as np
+from mmengine.dist import get_dist_info, get_rank, sync_random_seed
+from mmengine.logging import print_log
+from mmengine.utils import track_parallel_progress, track_progress
+from mmseg.registry import DATA_SAMPLERS
+from PIL import Image
+from torch.utils.data import Sampler
+
+from ...utils import atomic_write
+from .class_balanced_sampler import ClassBalancedSampler
+
+
+def image_class_pixels(task: tuple) -> Dict[int, int]:
+    """Pixels per class of one label map.
+
+    Args:
+        task (tuple): ``(label_loader, data_info, num_classes)``; the loader
+            is the dataset's own label-loading transform, so ids are mapped
+            exactly as in training and the map keeps its file resolution.
+
+    Returns:
+        dict[int, int]: Pixel count of every class present (ids below
+        ``num_classes``; ignored pixels are not counted).
+    """
+    loader, data_info, num_classes = task
+    results = copy.deepcopy(data_info)
+    results.setdefault('seg_fields', [])
+    with Image.open(results['img_path']) as img:  # reads the header only
+        width, height = img.size
+    results['ori_shape'] = results['img_shape'] = (height, width)
+    label = loader(results)['gt_seg_map']
+    counts = np.bincount(
+        label[label < num_classes].ravel(), minlength=num_classes)
+    return {int(c): int(counts[c]) for c in np.flatnonzero(counts)}
+
+
+def class_pixel_stats(source,
+                      cache_file: Optional[str] = None,
+                      nproc: int = 1) -> List[Dict[int, int]]:
+    """Pixels per class of every labelled sample, read once and cached.
+
+    The label maps are read with the dataset pipeline's label loader
+    (``LoadUDAAnnotations`` / ``LoadAnnotations``) under a progress bar.
+    With ``cache_file`` the result is written as json (rank 0 only) and
+    reused by later calls whose dataset it covers.
+
+    Args:
+        source: A labelled dataset (``get_data_info``, ``metainfo``).
+        cache_file (str, optional): Json cache. Defaults to None.
+        nproc (int): Processes reading the label maps. Defaults to 1.
+
+    Returns:
+        list[dict[int, int]]: Per sample, the pixels of each class present.
+    """
+    num_classes = len(source.metainfo['classes'])
+    infos = [source.get_data_info(i) for i in range(len(source))]
+    paths = [info.get('seg_map_path') for info in infos]
+    if any(path is None for path in paths):
+        raise ValueError(
+            'Class statistics need labelled samples: the dataset '
+            f'{type(source).__name__} has no seg_map_path (set '
+            'data_prefix.seg_map_path).')
+    if cache_file and osp.isfile(cache_file):
+        with open(cache_file) as f:
+            cache = json.load(f)
+        pixels = cache.get('pixels', {})
+        if (cache.get('num_classes') == num_classes
+                and all(p in pixels for p in paths)):
+            return [{int(c): n
+                     for c, n in pixels[p].items()} for p in paths]
+        print_log(
+            f'Class statistics: {cache_file} does not match the dataset; '
+            'reading the label maps again.',
+            logger='current')
+    loader = ClassBalancedSampler._label_loader(source)
+    tasks = [(loader, info, num_classes) for info in infos]
+    if nproc > 1:
+        stats = track_parallel_progress(image_class_pixels, tasks, nproc)
+    else:
+        stats = track_progress(image_class_pixels, tasks)
+    if cache_file and get_rank() == 0:
+        atomic_write(
+            cache_file,
+            json.dumps(
+                dict(num_classes=num_classes,
+                     pixels=dict(zip(paths, stats)))).encode())
+    return stats
+
+
+def rare_class_probabilities(frequencies: np.ndarray,
+                             temperature: float) -> np.ndarray:
+    """``P(c) = exp((1 - f_c) / T) / sum_c' exp((1 - f_c') / T)``.
+
+    Args:
+        frequencies (np.ndarray): Pixel share ``f_c`` of each class.
+        temperature (float): ``T`` (> 0); smaller favours rare classes more.
+
+    Returns:
+        np.ndarray: Sampling probability of each class.
+    """
+    if temperature <= 0:
+        raise ValueError(f'temperature must be > 0, got {temperature}.')
+    logits = (1. - np.asarray(frequencies, dtype=np.float64)) / temperature
+    weights = np.exp(logits - logits.max())
+    return weights / weights.sum()
+
+
+@DATA_SAMPLERS.register_module()
+class RareClassSampler(Sampler):
+    """Infinite source sampler that favours rare classes (DAFormer's RCS).
+
+    The pixel share ``f_c`` of every class over the source labels gives the
+    probability ``P(c)`` of :func:`rare_class_probabilities`. Each draw
+    picks a class ``c`` from ``P``, then uniformly one of the source images
+    holding more than ``min_pixels`` pixels of ``c``. Classes that no image
+    holds with that many pixels are never picked; ``f_c`` is still counted
+    over all classes.
+
+    The statistics (:func:`class_pixel_stats`) are read once at the label
+    maps' resolution and cached as json beside the data. With a
+    :class:`UDADataset` the indices are source indices (the target side is
+    paired by the wrapper). Under DDP every rank draws the same stream and
+    keeps every ``world_size``-th index, like ``InfiniteSampler``.
+
+    DAFormer also re-draws a crop up to 10 times until it holds
+    ``min_pixels * min_crop_ratio`` pixels of ``c``; this sampler does not
+    (the crop is the pipeline's).
+
+    Args:
+        dataset (Sized): The (source or ``UDADataset``) training dataset.
+        seed (int, optional): Random seed; None draws one shared by all
+            ranks. Defaults to None.
+        temperature (float): ``T``. Defaults to 0.01 (DAFormer).
+        min_pixels (int): Pixels of ``c`` an image needs to be drawn for
+            ``c``. Defaults to 3000 (DAFormer, at GTA5's label resolution).
+        cache_file (str, optional): Json cache of the statistics; a relative
+            path is taken inside the source's ``data_root``. None caches
+            nothing. Defaults to 'rcs_class_stats.json'.
+        nproc (int): Processes reading the label maps. Defaults to 1.
+    """
+
+    def __init__(self,
+                 dataset: Sized,
+                 seed: Optional[int] = None,
+                 temperature: float = 0.01,
+                 min_pixels: int = 3000,
+                 cache_file: Optional[str] = 'rcs_class_stats.json',
+                 nproc: int = 1) -> None:
+        if min_pixels < 0:
+            raise ValueError(f'min_pixels must be >= 0, got {min_pixels}.')
+        self.rank, self.world_size = get_dist_info()
+        self.dataset = dataset
+        self.size = len(dataset)
+        self.seed = sync_random_seed() if seed is None else seed
+        source = getattr(dataset, 'source_dataset', dataset)
+        self.num_classes = len(source.metainfo['classes'])
+        if cache_file and not osp.isabs(cache_file):
+            cache_file = osp.join(
+                getattr(source, 'data_root', None) or '', cache_file)
+        self.cache_file = cache_file
+        self.stats = class_pixel_stats(source, cache_file, nproc)
+        pixels = np.zeros(self.num_classes, dtype=np.float64)
+        for image in self.stats:
+            for c, n in image.items():
+                pixels[c] += n
+        if pixels.sum() == 0:
+            raise ValueError(
+                'RareClassSampler: no label map of the dataset holds a '
+                'class id below num_classes; check its label loader '
+                '(label_mapping) and seg_map_path.')
+        self.frequencies = pixels / pixels.sum()
+        self.class_images = [[
+            i for i, image in enumerate(self.stats)
+            if image.get(c, 0) > min_pixels
+        ] for c in range(self.num_classes)]
+        self.classes = np.array(
+            [c for c in range(self.num_classes) if self.class_images[c]])
+        if len(self.classes) == 0:
+            raise ValueError(
+                'RareClassSampler: no image holds more than '
+                f'min_pixels={min_pixels} pixels of any class; lower '
+                'min_pixels.')
+        self.probabilities = rare_class_probabilities(
+            self.frequencies[self.classes], temperature)
+        names = source.metainfo['classes']
+        print_log(
+            'RareClassSampler: P(class): ' + ', '.join(
+                f'{names[c]}: {p:.4f}'
+                for c, p in zip(self.classes, self.probabilities)),
+            logger='current')
+
+    def _infinite_indices(self) -> Iterator[int]:
+        rng = np.random.default_rng(self.seed)
+        while True:
+            c = self.classes[rng.choice(
+                len(self.classes), p=self.probabilities)]
+            images = self.class_images[c]
+            yield int(images[rng.integers(len(images))])
+
+    def __iter__(self) -> Iterator[int]:
+        for position, index in enumerate(self._infinite_indices()):
+            if position % self.world_size == self.rank:
+                yield index
+
+    def __len__(self) -> int:
+        return self.size
+
+    def set_epoch(self, epoch: int) -> None:
+        """Not used: the stream is infinite."""

@@ -1,0 +1,102 @@
+"""Every DAFormer config builds and trains one step (MiT at small widths)."""
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.logging import MessageHub
+from mmengine.optim import build_optim_wrapper
+from mmseg.registry import MODELS
+from uda_test_utils import REPO_ROOT, make_uda_batch
+
+CONFIGS = [
+    'daformer_mitb5_gta2cs.py', 'daformer_mitb5_gta2cs-no-rcs.py',
+    'daformer_mitb5_gta2cs-no-fd.py', 'daformer_mitb5_gta2cs-no-warmup.py'
+]
+# stage widths are embed_dims * num_heads: 16, 32, 80, 128
+SMALL_MIT = dict(embed_dims=16, num_layers=[1, 1, 1, 1], init_cfg=None)
+CAR = 13
+
+
+def load(name):
+    return Config.fromfile(osp.join(REPO_ROOT, 'configs', 'daformer', name))
+
+
+def small_model_cfg(cfg):
+    model = cfg.model
+    model.segmentor.backbone.update(SMALL_MIT)
+    model.segmentor.decode_head.update(
+        in_channels=[16, 32, 80, 128], channels=16, embed_dims=16)
+    if model.get('feature_distance'):
+        model.feature_distance.encoder.update(SMALL_MIT)
+    return model
+
+
+def test_paper_settings():
+    cfg = load('daformer_mitb5_gta2cs.py')
+    model = cfg.model
+    assert model.type == 'DACS' and model.teacher.alpha == 0.999
+    assert model.segmentor.backbone.num_layers == [3, 6, 40, 3]
+    assert model.segmentor.backbone.init_cfg.type == 'LocalPretrained'
+    head = model.segmentor.decode_head
+    assert (head.type, head.embed_dims, head.channels, tuple(head.dilations),
+            head.separable, head.pool) == ('DAFormerHead', 256, 256,
+                                           (1, 6, 12, 18), True, False)
+    fd = model.feature_distance
+    assert fd.encoder == model.segmentor.backbone  # the same ImageNet MiT
+    assert (fd.loss_weight, fd.min_ratio) == (0.005, 0.75)
+    assert tuple(fd.classes) == (6, 7, 11, 12, 13, 14, 15, 16, 17, 18)
+    sampler = cfg.train_dataloader.sampler
+    assert (sampler.type, sampler.temperature,
+            sampler.min_pixels) == ('RareClassSampler', 0.01, 3000)
+    assert [s.type for s in cfg.param_scheduler.segmentor
+            ] == ['LinearLR', 'PolyLR']
+    assert cfg.train_cfg.max_iters == 40000
+
+
+def test_ablations_switch_off_one_part_each():
+    full = load('daformer_mitb5_gta2cs.py')
+    no_rcs = load('daformer_mitb5_gta2cs-no-rcs.py')
+    assert no_rcs.train_dataloader.sampler.type == 'InfiniteSampler'
+    assert no_rcs.model == full.model
+    no_fd = load('daformer_mitb5_gta2cs-no-fd.py')
+    assert no_fd.model.feature_distance is None
+    assert no_fd.train_dataloader == full.train_dataloader
+    no_warmup = load('daformer_mitb5_gta2cs-no-warmup.py')
+    assert [s.type for s in no_warmup.param_scheduler.segmentor
+            ] == ['PolyLR']
+    assert no_warmup.model == full.model
+
+
+@pytest.mark.parametrize('name', CONFIGS)
+def test_one_iteration(name):
+    torch.manual_seed(0)
+    cfg = load(name)
+    model = MODELS.build(small_model_cfg(cfg))
+    model.init_weights()
+    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    assert set(optim_wrapper.keys()) == {'segmentor'}
+    batch = make_uda_batch(batch_size=2, size=(64, 64))
+    # a car-only source image, so that the thing-class mask is not empty
+    batch['source']['data_samples'][0].gt_sem_seg.data[:] = CAR
+    fd = model.feature_distance
+    if fd is not None:
+        frozen = {k: v.clone() for k, v in fd.state_dict().items()}
+        optimized = {
+            id(p)
+            for g in optim_wrapper['segmentor'].param_groups
+            for p in g['params']
+        }
+        assert not any(id(p) in optimized for p in fd.parameters())
+    MessageHub.get_current_instance().update_info('iter', 0)
+    model.train()
+    log_vars = model.train_step(batch, optim_wrapper)
+    assert torch.isfinite(log_vars['loss.segmentor'])
+    assert 'mix.decode.loss_ce' in log_vars
+    if fd is None:
+        assert 'source.loss_feat_dist' not in log_vars
+    else:
+        assert log_vars['source.loss_feat_dist'] > 0
+        for key, value in fd.state_dict().items():
+            assert torch.equal(value, frozen[key]), key
+        assert not fd.encoder.training
