@@ -231,3 +231,27 @@ def build_ldr(segmentor_cfg: dict,
     model = MODELS.build(ldr_cfg(segmentor_cfg, **kwargs))
     model.init_weights()
     return model, build_ldr_optim_wrapper(model)
+
+
+def load_module(path: str):
+    """The Python file at ``path`` as a fresh module (not in sys.modules)."""
+    import importlib.util
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path} does not exist.')
+    name = osp.splitext(osp.relpath(path, REPO_ROOT))[0]
+    spec = importlib.util.spec_from_file_location(
+        name.replace(osp.sep, '_').replace('.', '_'), path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_tool(name: str):
+    """A script of ``tools/`` as a fresh module (its ``main`` not run).
+
+    Args:
+        name (str): The script's path under ``tools/`` without ``.py``,
+            e.g. ``'run_pipeline'`` or ``'analysis_tools/summarize_logs'``.
+    """
+    return load_module(
+        osp.join(REPO_ROOT, 'tools', *name.split('/')) + '.py')

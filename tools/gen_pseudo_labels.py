@@ -25,32 +25,16 @@ import os.path as osp
 import time
 from typing import List, Optional
 
-import torch
 import torch.distributed as dist
 from mmengine.config import Config, DictAction
 from mmengine.dist import init_dist
-from mmengine.logging import MMLogger, print_log
+from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
-from mmseg_uda.apis import init_segmentor
-from mmseg_uda.engine.pseudo_labels import (PseudoLabelGenerator,
-                                            build_inference_dataset,
-                                            inference_pipeline)
+from mmseg_uda.apis.pseudo_labels import (POLICIES, build_policy,
+                                          generate_pseudo_labels)
 from mmseg_uda.utils import close_distributed, init_cpu_distributed
-
-#: Short policy names of the command line -> registered policy types.
-POLICIES = {
-    'mpt': 'MaxProbThreshold',
-    'class-median': 'ClassMedianThreshold',
-    'argmax': 'ArgmaxLabels',
-    'soft': 'SoftLabels',
-}
-#: The argument ``--threshold`` sets, per policy type.
-THRESHOLD_ARGS = {
-    'MaxProbThreshold': 'threshold',
-    'ClassMedianThreshold': 'max_threshold',
-}
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -94,41 +78,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return args
 
 
-def build_policy(name: str, threshold: Optional[float]) -> dict:
-    """The policy config of a command-line name and ``--threshold``."""
-    policy = dict(type=POLICIES.get(name, name))
-    if threshold is not None:
-        if policy['type'] not in THRESHOLD_ARGS:
-            raise ValueError(
-                f'--threshold does not apply to the {name} policy; it sets '
-                f'the threshold of {", ".join(THRESHOLD_ARGS)}.')
-        policy[THRESHOLD_ARGS[policy['type']]] = threshold
-    return policy
-
-
-def build_dataset(cfg: Config, variable: str):
-    """The dataset of config variable ``variable``, unlabelled, for inference.
-    """
-    if variable not in cfg:
-        available = sorted(k for k in cfg.keys() if k.endswith('_dataset'))
-        raise KeyError(
-            f'The config has no variable {variable!r} to label; pass '
-            f'--dataset with one of {available}.')
-    if 'test_pipeline' not in cfg:
-        raise KeyError(
-            'The config has no test_pipeline: pseudo labels are predicted '
-            'through the test pipeline without its annotation loaders.')
-    return build_inference_dataset(cfg[variable],
-                                   inference_pipeline(cfg.test_pipeline))
-
-
-def build_model(cfg: Config, checkpoint: str) -> torch.nn.Module:
-    """The stock segmentor of ``cfg.model`` with the weights of
-    ``checkpoint`` (plain mmseg or UDA checkpoints, plain or UDA configs).
-    """
-    return init_segmentor(cfg, checkpoint)
-
-
 def main(argv: Optional[List[str]] = None) -> dict:
     args = parse_args(argv)
     cfg = Config.fromfile(args.config)
@@ -144,21 +93,13 @@ def main(argv: Optional[List[str]] = None) -> dict:
     MMLogger.get_instance(
         f'gen_pseudo_labels_{timestamp}',
         log_file=osp.join(args.out_dir, f'gen_pseudo_labels_{timestamp}.log'))
-
-    generator = PseudoLabelGenerator(
+    summary = generate_pseudo_labels(
+        cfg,
+        args.checkpoint,
+        args.out_dir,
         build_policy(args.policy, args.threshold),
+        dataset=args.dataset,
         num_workers=args.num_workers)
-    dataset = build_dataset(cfg, args.dataset)
-    model = build_model(cfg, args.checkpoint)
-    summary = generator.generate(model, dataset, args.out_dir)
-    print_log(
-        'Read the labels in training with the target dataset config: '
-        'data_prefix=dict(img_path=<as now>, '
-        f"seg_map_path='{osp.abspath(args.out_dir)}' (or that path "
-        'relative to the data_root)), '
-        f"seg_map_suffix='{generator.policy.suffix}', and LoadAnnotations "
-        '(or LoadSoftPseudoLabel for soft labels) in its pipeline.',
-        logger='current')
     close_distributed()
     return summary
 

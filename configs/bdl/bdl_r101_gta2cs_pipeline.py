@@ -5,7 +5,7 @@
 # from the ImageNet backbone (official code); the translators start fresh;
 # MPT 0.9 pseudo labels (paper; official code: --policy class-median, set
 # pseudo_label_args); translation at the long side 1024 the models see.
-_base_ = ['../_base_/pipelines/bdl_k2_n2.py']
+_base_ = ['../_base_/stage_graphs/bdl_k2_n2.py']
 configs = dict(
     source_only='configs/source_only/deeplabv2_r101_gta2cs.py',
     translator='configs/translators/cyclegan_gta2cs-bdl-perceptual.py',

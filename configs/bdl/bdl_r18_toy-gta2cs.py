@@ -24,8 +24,11 @@ model = dict(
                 upsample_output=False))),
     adv_weights=dict(decode_head=0.001),
     gan_loss=dict(type='GANLoss', gan_type='vanilla'),
-    target_loss_weight=1.0,
-    average_over_kept=False)
+    target_loss=dict(
+        type='PseudoLabelLoss',
+        loss_weight=1.0,
+        average_over='all',
+        allow_unlabelled=True))
 train_dataloader = dict(
     dataset=dict(source=dict(data_root='data/toy/gta5_cs')))
 default_hooks = dict(checkpoint=dict(interval=100))

@@ -7,7 +7,7 @@
 # Pseudo labels: the official code's per-class median thresholds capped at
 # 0.9 (the paper's single 0.9 threshold keeps too few toy pixels and hurts
 # self-training on the toy, see configs/self_training/README.md).
-_base_ = ['../_base_/pipelines/bdl_k2_n2.py']
+_base_ = ['../_base_/stage_graphs/bdl_k2_n2.py']
 configs = dict(
     source_only='configs/source_only/deeplabv2_r18_toy-gta2cs.py',
     translator='configs/translators/cyclegan_toy-gta2cs-bdl-perceptual.py',

@@ -50,7 +50,8 @@ model = dict(
     type='SelfTraining',
     segmentor={{_base_.model.segmentor}},
     source_loss_weight=0.0,
-    target_loss_weight=1.0,
+    target_loss=dict(
+        type='PseudoLabelLoss', loss_weight=1.0, average_over='kept'),
     segmentor_checkpoint='work_dirs/cirn_r101_gta2cs/iter_100000.pth')
 optim_wrapper = dict(
     _delete_=True,

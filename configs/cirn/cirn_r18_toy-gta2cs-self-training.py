@@ -41,7 +41,8 @@ model = dict(
     type='SelfTraining',
     segmentor={{_base_.model.segmentor}},
     source_loss_weight=0.0,
-    target_loss_weight=1.0,
+    target_loss=dict(
+        type='PseudoLabelLoss', loss_weight=1.0, average_over='kept'),
     segmentor_checkpoint='work_dirs/cirn_r18_toy-gta2cs/iter_1000.pth')
 optim_wrapper = dict(
     _delete_=True,

@@ -1,10 +1,10 @@
 # LDR end to end on GTA5 -> Cityscapes, DeepLab-ResNet101, for
-# tools/run_pipeline.py (stages: configs/_base_/pipelines/ldr.py):
+# tools/run_pipeline.py (stages: configs/_base_/stage_graphs/ldr.py):
 #   python tools/run_pipeline.py configs/ldr/ldr_r101_gta2cs_pipeline.py
 # Cityscapes train and val translated at the 1024x512 the models see; BDL's
 # max-probability 0.9 pseudo labels (its code: --policy class-median, set
 # pseudo_label_args); every G starts from ImageNet.
-_base_ = ['../_base_/pipelines/ldr.py']
+_base_ = ['../_base_/stage_graphs/ldr.py']
 configs = dict(
     source_only='configs/source_only/deeplabv2_r101_gta2cs.py',
     translator='configs/translators/cyclegan_cs2gta.py',

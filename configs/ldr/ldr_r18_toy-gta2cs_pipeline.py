@@ -1,5 +1,5 @@
 # LDR end to end on the built-in toy benchmark (CPU), for
-# tools/run_pipeline.py (stages: configs/_base_/pipelines/ldr.py):
+# tools/run_pipeline.py (stages: configs/_base_/stage_graphs/ldr.py):
 #   python tools/run_pipeline.py configs/ldr/ldr_r18_toy-gta2cs_pipeline.py \
 #       --seed 0
 # The toy source-only model, the toy target-to-source CycleGAN, the toy
@@ -8,7 +8,7 @@
 # iterations from scratch), class-median pseudo labels (the policy that
 # improves on its labeller on the toy, configs/self_training/README.md),
 # then LDR and its "T->S" ablation, both fine-tuning the labeller.
-_base_ = ['../_base_/pipelines/ldr.py']
+_base_ = ['../_base_/stage_graphs/ldr.py']
 configs = dict(
     source_only='configs/source_only/deeplabv2_r18_toy-gta2cs.py',
     translator='configs/translators/cyclegan_toy-cs2gta.py',

@@ -38,7 +38,8 @@ model = dict(
     _delete_=True,
     type='SelfTraining',
     segmentor={{_base_.model}},
-    target_loss_weight=1.0)
+    target_loss=dict(
+        type='PseudoLabelLoss', loss_weight=1.0, average_over='kept'))
 # BDL's segmentation optimizer (the AdaptSegNet code it builds on): SGD
 # 2.5e-4, momentum 0.9, weight decay 5e-4, classifier 10x, poly 0.9 over
 # 250k iterations; the SSL step stops at 120k.

@@ -13,7 +13,6 @@ train_dataloader = dict(
 model = dict(segmentor_checkpoint='work_dirs/toy_benchmark/'
              'deeplabv2_r18_toy-gta2cs/seed0/iter_1000.pth')
 custom_hooks = [
-    dict(type='NumClassesCheckHook'),
     dict(
         type='PseudoLabelHook',
         policy=dict(type='MaxProbThreshold', threshold=0.9),

@@ -33,7 +33,8 @@ model = dict(
     _delete_=True,
     type='SelfTraining',
     segmentor={{_base_.model}},
-    target_loss_weight=1.0)
+    target_loss=dict(
+        type='PseudoLabelLoss', loss_weight=1.0, average_over='kept'))
 # The toy schedule (toy_1k.py: SGD 0.01, poly over 1k iterations) with the
 # segmentor's optimizer under its child name, as the UDA models expect.
 optim_wrapper = dict(

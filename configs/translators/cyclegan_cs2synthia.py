@@ -4,10 +4,23 @@
 # halved every 100k iterations, 1000k iterations) on SYNTHIA-RAND-CITYSCAPES
 # as the source domain (the 452x452 crops of the images resized to a long
 # side of 1024, as cyclegan_synthia2cs.py).
-_base_ = ['./cyclegan_cs2gta.py']
-source_train_dataset = dict(
-    _delete_=True,
-    type='SynthiaDataset',
-    data_root='data/synthia',
-    pipeline={{_base_.source_pipeline}})
-train_dataloader = dict(dataset=dict(source=source_train_dataset))
+_base_ = ['./cyclegan_synthia2cs.py']
+model = dict(direction='target_to_source')
+train_dataloader = dict(batch_size=1)
+adam = dict(
+    type='OptimWrapper',
+    optimizer=dict(
+        type='Adam', lr=1e-4, betas=(0.5, 0.999), weight_decay=1e-4))
+optim_wrapper = dict(generators=adam, discriminators=adam)
+step_decay = [
+    dict(
+        type='StepLR',
+        step_size=100000,
+        gamma=0.5,
+        begin=0,
+        end=1000000,
+        by_epoch=False)
+]
+param_scheduler = dict(generators=step_decay, discriminators=step_decay)
+train_cfg = dict(max_iters=1000000)
+default_hooks = dict(checkpoint=dict(interval=50000))

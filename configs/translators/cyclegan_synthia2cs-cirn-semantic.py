@@ -6,25 +6,38 @@
 # 20 epochs of SYNTHIA's 9,400 images at batch 1 = 188,000 iterations, lr
 # decay over the last 10. segmentor_checkpoint: the SYNTHIA source-only
 # model of configs/source_only/deeplabv2_r101_synthia2cs.py.
-_base_ = ['./cyclegan_gta2cs-cirn-semantic.py']
+_base_ = ['./cyclegan_synthia2cs.py']
 source_pipeline = [
     dict(type='LoadImageFromFile'),
     # 16-bit labels, class id in the first channel (BGR order: channel 2)
     dict(type='LoadUDAAnnotations', label_mapping='synthia', channel=2),
-    dict(type='Resize', scale=(1280, 760), keep_ratio=False),
+    dict(type='Resize', scale={{_base_.source_scale}}, keep_ratio=False),
     dict(type='RandomCrop', crop_size={{_base_.crop_size}}),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackSegInputs')
 ]
-source_train_dataset = dict(
-    _delete_=True,
-    type='SynthiaDataset',
-    data_root='data/synthia',
-    pipeline=source_pipeline)
-train_dataloader = dict(dataset=dict(source=source_train_dataset))
+target_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale={{_base_.target_scale}}, keep_ratio=False),
+    dict(type='RandomCrop', crop_size={{_base_.crop_size}}),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackSegInputs')
+]
+source_train_dataset = dict(pipeline=source_pipeline)
+target_train_dataset = dict(pipeline=target_pipeline)
+train_dataloader = dict(
+    batch_size=1,
+    dataset=dict(
+        source=dict(pipeline=source_pipeline),
+        target=dict(pipeline=target_pipeline)))
 model = dict(
-    segmentor_checkpoint='work_dirs/deeplabv2_r101_synthia2cs/iter_150000.pth'
-)
+    gan_loss=dict(type='GANLoss', gan_type='vanilla'),
+    cycle_weight=10.0,
+    identity_weight=0.0,
+    segmentor={{_base_.segmentor}},
+    segmentor_checkpoint='work_dirs/deeplabv2_r101_synthia2cs/'
+    'iter_150000.pth',
+    semantic_loss=dict(type='SemanticConsistencyLoss', loss_weight=1.0))
 linear_decay = [
     dict(
         type='LinearLR',

@@ -1,6 +1,5 @@
 import dataclasses
 import glob
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -10,6 +9,7 @@ import cv2
 import numpy as np
 import pytest
 from mmseg.registry import DATASETS
+from uda_test_utils import load_tool
 
 from mmseg_uda.datasets.toy import (LABEL_IDS, TOY_PAIR_ROOTS, default_styles,
                                     generate_sample, generate_scene,
@@ -247,11 +247,7 @@ def test_real_loaders_read_the_benchmark(tmp_path):
 
 
 def test_cli_writes_the_requested_benchmark(tmp_path):
-    path = osp.join(REPO, 'tools', 'dataset_converters',
-                    'generate_toy_benchmark.py')
-    spec = importlib.util.spec_from_file_location('generate_toy', path)
-    cli = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cli)
+    cli = load_tool('dataset_converters/generate_toy_benchmark')
     cli.main([
         '--out-dir',
         str(tmp_path), '--seed', '5', '--width',

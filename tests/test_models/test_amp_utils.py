@@ -4,9 +4,9 @@ import torch
 from mmseg.registry import MODELS
 from uda_test_utils import make_uda_batch, toy_segmentor_cfg
 
-from mmseg_uda.models import (DomainEncodingLoss, GANLoss, SegmentorForward,
-                              SegPerceptualLoss, SemanticConsistencyLoss)
-from mmseg_uda.models.utils import float32_loss
+from mmseg_uda.models import (DomainEncodingLoss, GANLoss, SegPerceptualLoss,
+                              SemanticConsistencyLoss)
+from mmseg_uda.models.utils import float32_loss, head_losses, segmentor_heads
 from mmseg_uda.models.utils.amp import is_autocast_enabled
 
 
@@ -33,8 +33,7 @@ def test_arguments_are_float32_and_autocast_is_off_inside():
         a=torch.randn(2, dtype=torch.bfloat16),
         b=[torch.randn(2).half(), (torch.randn(2, dtype=torch.float64), )])
     with bf16_autocast():
-        out = loss(
-            pred, extra, labels, scale=2.0, target=torch.ones(1).half())
+        out = loss(pred, extra, labels, scale=2.0, target=torch.ones(1).half())
         assert is_autocast_enabled('cpu')  # restored on return
     assert seen['autocast'] is False
     assert seen['dtypes'] == [torch.float32] * 5
@@ -53,21 +52,23 @@ def _logits(*shape, scale=3.0):
 #: name -> (loss, inputs maker). Inputs are bf16 network outputs (what
 #: autocast hands a loss) and, last, non-float arguments.
 LOSSES = {
-    'gan-vanilla':
-    (GANLoss('vanilla'), lambda: ([_logits(2, 1, 4, 4)], [1.0])),
+    'gan-vanilla': (GANLoss('vanilla'), lambda:
+                    ([_logits(2, 1, 4, 4)], [1.0])),
     'gan-lsgan': (GANLoss('lsgan'), lambda: ([_logits(2, 1, 4, 4)], [0.0])),
     'domain-encoding-soft':
     (DomainEncodingLoss('soft'), lambda:
-     ([_logits(2, 8, 5, 5), _logits(2, 4, 5, 5, scale=5.0)], ['target'])),
+     ([_logits(2, 8, 5, 5),
+       _logits(2, 4, 5, 5, scale=5.0)], ['target'])),
     'domain-encoding-hard':
     (DomainEncodingLoss('hard', confidence_threshold=0.5), lambda:
-     ([_logits(2, 8, 5, 5), _logits(2, 4, 5, 5, scale=5.0)], ['source'])),
+     ([_logits(2, 8, 5, 5),
+       _logits(2, 4, 5, 5, scale=5.0)], ['source'])),
     'perceptual-in-mse':
     (SegPerceptualLoss(criterion='mse', instance_norm=True), lambda:
      ([_logits(2, 4, 6, 6) for _ in range(3)], [])),
-    'semantic-consistency': (SemanticConsistencyLoss(), lambda: ([
-        _logits(2, 4, 3, 3)
-    ], [torch.randint(0, 4, (2, 6, 6))])),
+    'semantic-consistency':
+    (SemanticConsistencyLoss(), lambda:
+     ([_logits(2, 4, 3, 3)], [torch.randint(0, 4, (2, 6, 6))])),
 }
 
 
@@ -90,18 +91,17 @@ def test_plugin_losses_are_float32_under_autocast(name):
 
 def test_segmentor_losses_are_float32_under_autocast():
     torch.manual_seed(0)
-    forward = SegmentorForward(MODELS.build(toy_segmentor_cfg()))
+    model = MODELS.build(toy_segmentor_cfg())
+    heads = segmentor_heads(model)
     batch = make_uda_batch(batch_size=1, size=(32, 64))['source']
-    samples = forward.model.data_preprocessor(batch, True)['data_samples']
-    logits = {
-        name: _logits(1, 19, 4, 8).to(torch.bfloat16)
-        for name in forward.heads()
-    }
+    samples = model.data_preprocessor(batch, True)['data_samples']
+    logits = {name: _logits(1, 19, 4, 8).to(torch.bfloat16) for name in heads}
     with bf16_autocast():
-        amp_losses = forward.loss_by_logits(logits, samples)
-    ref_losses = forward.loss_by_logits(
-        {k: v.float()
-         for k, v in logits.items()}, samples)
+        amp_losses = head_losses(heads, logits, samples)
+    ref_losses = head_losses(heads, {
+        k: v.float()
+        for k, v in logits.items()
+    }, samples)
     for key, value in ref_losses.items():
         if value.is_floating_point():
             assert amp_losses[key].dtype == torch.float32, key

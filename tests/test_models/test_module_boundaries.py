@@ -87,11 +87,3 @@ def test_building_blocks_do_not_import_the_methods(folder):
     assert not offenders, (
         f'building blocks import {METHODS_PACKAGE}: {offenders}; move the '
         'shared helpers to mmseg_uda/models/utils/')
-
-
-def test_helpers_keep_their_old_import_path():
-    from mmseg_uda.models import utils
-    from mmseg_uda.models.uda import base_uda_segmentor
-    assert (base_uda_segmentor.set_requires_grad is utils.set_requires_grad)
-    assert (base_uda_segmentor.load_segmentor_checkpoint
-            is utils.load_segmentor_checkpoint)

@@ -1,5 +1,4 @@
 """tools/analysis_tools/benchmark.py: speed, memory, fp32 vs AMP."""
-import importlib.util
 import os.path as osp
 import subprocess
 import sys
@@ -7,7 +6,7 @@ import sys
 import pytest
 import torch
 from mmengine.config import Config
-from uda_test_utils import REPO_ROOT, make_uda_batch
+from uda_test_utils import REPO_ROOT, load_tool, make_uda_batch
 
 TOOL = osp.join(REPO_ROOT, 'tools', 'analysis_tools', 'benchmark.py')
 
@@ -30,15 +29,8 @@ def test_benchmark_reports_speed_and_memory(config):
     assert 'images/s' in out and 'peak RSS' in out
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location('benchmark_tool', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_translator_times_its_training_step():
-    tool = load_tool()
+    tool = load_tool('analysis_tools/benchmark')
     results = tool.main([
         osp.join(REPO_ROOT,
                  'configs/translators/cyclegan_toy-gta2cs-bdl-perceptual.py'),
@@ -50,7 +42,7 @@ def test_translator_times_its_training_step():
 
 
 def test_ldr_and_its_pretraining_time_their_training_steps():
-    tool = load_tool()
+    tool = load_tool('analysis_tools/benchmark')
     ldr = tool.main([
         osp.join(REPO_ROOT, 'configs/ldr/ldr_r18_toy-gta2cs.py'), '--shape',
         '32', '64', '--batch-size', '1', '--warmup', '1', '--iters', '1',
@@ -98,7 +90,7 @@ def test_compare_prints_ratios_of_all_variants():
 
 
 def test_amp_channels_last_variant_runs_bf16_nhwc():
-    tool = load_tool()
+    tool = load_tool('analysis_tools/benchmark')
     cfg = Config.fromfile(
         osp.join(REPO_ROOT,
                  'configs/adaptsegnet/adaptsegnet_r18_toy-gta2cs.py'))
@@ -132,7 +124,7 @@ def test_amp_channels_last_variant_runs_bf16_nhwc():
 
 
 def test_variants_take_turns():
-    tool = load_tool()
+    tool = load_tool('analysis_tools/benchmark')
     calls = []
 
     class Recorder:
@@ -149,7 +141,7 @@ def test_variants_take_turns():
 
 
 def test_compare_names_its_variants():
-    tool = load_tool()
+    tool = load_tool('analysis_tools/benchmark')
     assert tool.parse_args(['cfg.py']).compare is None
     assert tool.parse_args(['cfg.py', '--compare']).compare == []
     args = tool.parse_args(

@@ -1,5 +1,4 @@
 """tools/analysis_tools/class_center_distance.py on the tiny toy benchmark."""
-import importlib.util
 import json
 import os.path as osp
 
@@ -8,18 +7,9 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmseg.registry import MODELS
-from uda_test_utils import REPO_ROOT
+from uda_test_utils import REPO_ROOT, load_tool
 
-TOOL = osp.join(REPO_ROOT, 'tools', 'analysis_tools',
-                'class_center_distance.py')
 CONFIG = osp.join(REPO_ROOT, 'configs', 'fada', 'fada_r18_toy-gta2cs.py')
-
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location('ccd_tool', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -38,7 +28,7 @@ def test_ccd_of_source_target_and_joint_features(toy_workspace, checkpoint,
                                                  tmp_path, monkeypatch):
     monkeypatch.chdir(toy_workspace)
     out = str(tmp_path / 'ccd.json')
-    results = load_tool().main([
+    results = load_tool('analysis_tools/class_center_distance').main([
         CONFIG, checkpoint, '--num-samples', '3', '--num-workers', '0',
         '--out', out
     ])
@@ -62,7 +52,7 @@ def test_ccd_of_source_target_and_joint_features(toy_workspace, checkpoint,
 def test_unlabelled_dataset_is_refused(toy_workspace, checkpoint, monkeypatch):
     monkeypatch.chdir(toy_workspace)
     with pytest.raises(ValueError, match='loads no labels'):
-        load_tool().main([
+        load_tool('analysis_tools/class_center_distance').main([
             CONFIG, checkpoint, '--num-samples', '1', '--num-workers', '0',
             '--target-dataset', 'train_dataloader.dataset.target'
         ])

@@ -1,28 +1,17 @@
-import importlib.util
 import os.path as osp
 
 import mmcv
 import numpy as np
 import pytest
 from mmseg.registry import TRANSFORMS
+from uda_test_utils import REPO_ROOT, load_module, load_tool
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def load_module(*parts):
-    path = osp.join(REPO, *parts)
-    spec = importlib.util.spec_from_file_location(
-        osp.splitext(parts[-1])[0], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fixtures = load_module('tests', 'test_datasets', 'uda_fixtures.py')
+fixtures = load_module(
+    osp.join(REPO_ROOT, 'tests', 'test_datasets', 'uda_fixtures.py'))
 
 
 def converter(name):
-    return load_module('tools', 'dataset_converters', f'{name}.py')
+    return load_tool(f'dataset_converters/{name}')
 
 
 def on_the_fly(seg_map_path, **cfg):

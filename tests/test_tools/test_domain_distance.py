@@ -1,24 +1,13 @@
 """tools/analysis_tools/domain_distance.py on synthetic image sets."""
-import importlib.util
 import json
-import os.path as osp
 import sys
 
 import mmcv
 import numpy as np
 import pytest
-from uda_test_utils import REPO_ROOT
+from uda_test_utils import load_tool
 
-
-def load_tool():
-    path = osp.join(REPO_ROOT, 'tools', 'analysis_tools', 'domain_distance.py')
-    spec = importlib.util.spec_from_file_location('domain_distance', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = load_tool()
+tool = load_tool('analysis_tools/domain_distance')
 
 
 def test_features_describe_colour_saturation_and_sharpness(tmp_path):

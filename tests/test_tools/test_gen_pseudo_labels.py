@@ -1,5 +1,4 @@
 """tools/gen_pseudo_labels.py on the tiny toy benchmark."""
-import importlib.util
 import json
 import os.path as osp
 import socket
@@ -14,7 +13,9 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS, MODELS
-from uda_test_utils import REPO_ROOT, toy_segmentor_cfg
+from uda_test_utils import REPO_ROOT, load_tool, toy_segmentor_cfg
+
+from mmseg_uda.apis.pseudo_labels import build_labelling_dataset, build_policy
 
 TOOL = osp.join(REPO_ROOT, 'tools', 'gen_pseudo_labels.py')
 TARGET_ROOT = 'data/toy/cityscapes'
@@ -26,14 +27,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location('gen_pseudo_labels', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-gen_pseudo_labels = _load_tool()
+gen_pseudo_labels = load_tool('gen_pseudo_labels')
 
 
 def _write_config(folder, model_cfg):
@@ -108,7 +102,7 @@ def test_labels_are_the_predictions_and_load_in_training(
     # threshold 0 keeps everything: each label is the model's argmax through
     # the config's test pipeline (resized to the model's input size and the
     # prediction back to the image size)
-    inference = gen_pseudo_labels.build_dataset(
+    inference = build_labelling_dataset(
         Config.fromfile(config), 'target_train_dataset')
     model.eval()
     predictions = {}
@@ -186,11 +180,11 @@ def test_bad_arguments(toy_workspace, tmp_path, monkeypatch, labeller):
             [config,
              str(tmp_path / 'missing.pth'), '--out-dir', out_dir])
     with pytest.raises(ValueError, match='threshold'):
-        gen_pseudo_labels.build_policy('argmax', 0.5)
-    assert gen_pseudo_labels.build_policy('class-median', 0.8) == dict(
+        build_policy('argmax', 0.5)
+    assert build_policy('class-median', 0.8) == dict(
         type='ClassMedianThreshold', max_threshold=0.8)
     cfg = Config.fromfile(config)
-    assert gen_pseudo_labels.build_dataset(
+    assert build_labelling_dataset(
         cfg, 'target_train_dataset').data_prefix.get('seg_map_path') is None
 
 

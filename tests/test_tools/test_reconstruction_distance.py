@@ -1,5 +1,4 @@
 """tools/analysis_tools/reconstruction_distance.py on the tiny toy data."""
-import importlib.util
 import json
 import os.path as osp
 
@@ -7,23 +6,13 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmseg.registry import MODELS
-from uda_test_utils import REPO_ROOT
+from uda_test_utils import REPO_ROOT, load_tool
 
 PRETRAINING = osp.join(REPO_ROOT,
                        'configs/ldr/ldr_recon-pretrain_toy-gta5.py')
 
 
-def load_tool():
-    path = osp.join(REPO_ROOT, 'tools', 'analysis_tools',
-                    'reconstruction_distance.py')
-    spec = importlib.util.spec_from_file_location('reconstruction_distance',
-                                                  path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = load_tool()
+tool = load_tool('analysis_tools/reconstruction_distance')
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ Stage commands run in this process (through ``runpy``): a subprocess per
 stage would spend most of the test importing torch and mmseg.
 """
 import glob
-import importlib.util
 import json
 import os.path as osp
 import runpy
@@ -13,24 +12,18 @@ import sys
 
 import mmengine.config.config
 import pytest
-from uda_test_utils import REPO_ROOT
+from uda_test_utils import REPO_ROOT, load_tool
 
-SCRIPT = osp.join(REPO_ROOT, 'tools', 'run_pipeline.py')
+from mmseg_uda.apis.stage_runner import StageRunner, write_summary
+
 BDL_TOY = osp.join(REPO_ROOT, 'configs/bdl/bdl_r18_toy-gta2cs_pipeline.py')
 FADA_TOY = osp.join(REPO_ROOT,
                     'configs/fada/fada_r18_toy-gta2cs_pipeline.py')
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location('run_pipeline', SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def tool():
-    return load_tool()
+    return load_tool('run_pipeline')
 
 
 def dry_run(tool, capsys, pipeline, *args):
@@ -356,7 +349,7 @@ def test_tiny_pipeline_runs_skips_and_resumes(tool, toy_workspace, tmp_path,
         ran.append(osp.basename(command[1]))
         run_in_process(command, monkeypatch)
 
-    monkeypatch.setattr(tool.Pipeline, 'run_command', run)
+    monkeypatch.setattr(StageRunner, 'run_command', run)
 
     # 1) killed during the second training after its first checkpoint
     from mmengine.hooks import CheckpointHook
@@ -405,7 +398,7 @@ def test_tiny_pipeline_runs_skips_and_resumes(tool, toy_workspace, tmp_path,
     assert ran == []
 
     # 4) a changed stage is not silently taken as done
-    changed = args + ['model.target_loss_weight=0.5']
+    changed = args + ['model.target_loss.loss_weight=0.5']
     with pytest.raises(ValueError, match="Stage 'm0' ran with another"):
         tool.main(changed)
     assert ran == []
@@ -421,7 +414,7 @@ def test_interrupted_labelling_leaves_no_half_written_file(
     root = tmp_path / 'work'
     args = [str(pipeline), '--work-root', str(root), '--cfg-options'] + TINY
     monkeypatch.setattr(
-        tool.Pipeline, 'run_command',
+        StageRunner, 'run_command',
         lambda self, command: run_in_process(command, monkeypatch))
 
     import mmseg_uda.utils.atomic_io as atomic_io
@@ -503,15 +496,10 @@ def test_self_training_pipeline_trains_on_its_own_labels(
                       'data/toy-b/cityscapes')
 
 
-def test_summary_keeps_the_stages_of_other_pipelines(tool, tmp_path):
-    from types import SimpleNamespace
+def test_summary_keeps_the_stages_of_other_pipelines(tmp_path):
 
     def write(pipeline, stages):
-        tool.Pipeline.write_summary(
-            SimpleNamespace(
-                work_root=str(tmp_path),
-                args=SimpleNamespace(pipeline=pipeline, seed=0),
-                summary=stages))
+        write_summary(str(tmp_path), pipeline, 0, stages)
 
     write('main_pipeline.py', {'m0': {'metrics': {'mIoU': 1.0}}})
     write('ablation_pipeline.py', {'m0': {'metrics': {'mIoU': 1.0}},

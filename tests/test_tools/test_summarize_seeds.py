@@ -1,19 +1,8 @@
 """tools/analysis_tools/summarize_seeds.py on hand-written stage records."""
-import importlib.util
 import json
-import os.path as osp
 
 import pytest
-from uda_test_utils import REPO_ROOT
-
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'summarize_seeds',
-        osp.join(REPO_ROOT, 'tools', 'analysis_tools', 'summarize_seeds.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from uda_test_utils import load_tool
 
 
 def write_record(root, seed, stage, metrics=None):
@@ -26,7 +15,7 @@ def write_record(root, seed, stage, metrics=None):
 
 
 def test_table_over_seeds_with_mean_and_sample_std(tmp_path, capsys):
-    tool = load_tool()
+    tool = load_tool('analysis_tools/summarize_seeds')
     for seed, value in enumerate([40.0, 42.0, 44.0]):
         write_record(tmp_path, seed, 'test_final', dict(mIoU=value))
         write_record(tmp_path, seed, 'final')  # a training: no metrics
@@ -46,7 +35,7 @@ def test_table_over_seeds_with_mean_and_sample_std(tmp_path, capsys):
 
 
 def test_missing_seeds_and_stages_are_explained(tmp_path):
-    tool = load_tool()
+    tool = load_tool('analysis_tools/summarize_seeds')
     with pytest.raises(FileNotFoundError, match='run_pipeline.py'):
         tool.main([str(tmp_path)])
     write_record(tmp_path, 0, 'test_final', dict(mIoU=1.0))

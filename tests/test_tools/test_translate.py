@@ -1,6 +1,5 @@
 """tools/translate.py: layout, labels, resume, atomic writes, sharding."""
 import glob
-import importlib.util
 import os
 import os.path as osp
 import socket
@@ -16,18 +15,12 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import DATASETS, MODELS
 from uda_test_utils import REPO_ROOT
 
+from mmseg_uda.apis import get_dataset_cfg
+from mmseg_uda.apis.translate import ImageTranslator, translate_dataset
+
 CONFIG = osp.join(REPO_ROOT, 'configs/translators/cyclegan_toy-gta2cs.py')
 
 
-def load_tool():
-    path = osp.join(REPO_ROOT, 'tools', 'translate.py')
-    spec = importlib.util.spec_from_file_location('translate_tool', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = load_tool()
 init_default_scope('mmseg')
 
 
@@ -42,7 +35,7 @@ def toy_translator():
 
 
 def build_dataset(cfg: Config, key: str, workspace: str):
-    dataset_cfg = tool.get_dataset_cfg(cfg, key).copy()
+    dataset_cfg = get_dataset_cfg(cfg, key).copy()
     dataset_cfg['data_root'] = osp.join(workspace, dataset_cfg['data_root'])
     return DATASETS.build(dataset_cfg)
 
@@ -67,7 +60,7 @@ class IdentityTranslator(torch.nn.Module):
 
 def test_pre_and_post_processing_round_trip_exactly(toy_translator):
     model, _ = toy_translator
-    translator = tool.ImageTranslator(
+    translator = ImageTranslator(
         IdentityTranslator(model.data_preprocessor))
     image = np.random.default_rng(0).integers(
         0, 256, (30, 42, 3), dtype=np.uint8)
@@ -84,12 +77,12 @@ def test_rescaled_translations_come_back_at_native_size(
         toy_translator, kwargs):
     model, _ = toy_translator
     image = np.zeros((30, 42, 3), dtype=np.uint8)
-    assert tool.ImageTranslator(model, **kwargs)(image).shape == image.shape
+    assert ImageTranslator(model, **kwargs)(image).shape == image.shape
 
 
 def test_non_translators_are_refused():
     with pytest.raises(TypeError, match='translate'):
-        tool.ImageTranslator(torch.nn.Linear(2, 2))
+        ImageTranslator(torch.nn.Linear(2, 2))
 
 
 def test_dataset_is_mirrored_with_translated_images_and_linked_labels(
@@ -97,7 +90,7 @@ def test_dataset_is_mirrored_with_translated_images_and_linked_labels(
     model, cfg = toy_translator
     dataset = build_dataset(cfg, 'source_train_dataset', toy_workspace)
     out = str(tmp_path / 'gta5_translated')
-    counts = tool.translate_dataset(tool.ImageTranslator(model), dataset, out)
+    counts = translate_dataset(ImageTranslator(model), dataset, out)
     num = len(dataset)
     assert counts == dict(translated=num, skipped=0, labels=num)
     assert osp.isfile(osp.join(out, 'train.txt'))  # the split file
@@ -114,7 +107,7 @@ def test_dataset_is_mirrored_with_translated_images_and_linked_labels(
     # the translated folder is an ordinary dataset: same samples, new root
     copy = DATASETS.build(
         dict(
-            tool.get_dataset_cfg(cfg, 'source_train_dataset'),
+            get_dataset_cfg(cfg, 'source_train_dataset'),
             data_root=out,
             pipeline=[
                 dict(type='LoadImageFromFile'),
@@ -131,8 +124,8 @@ def test_nested_layouts_and_copied_labels(toy_translator, toy_workspace,
     model, cfg = toy_translator
     dataset = build_dataset(cfg, 'target_val_dataset', toy_workspace)
     out = str(tmp_path / 'cityscapes_translated')
-    tool.translate_dataset(
-        tool.ImageTranslator(model), dataset, out, copy_labels=True)
+    translate_dataset(
+        ImageTranslator(model), dataset, out, copy_labels=True)
     source_files = files_under(dataset.data_root)
     expected = [
         f for f in source_files
@@ -151,67 +144,67 @@ def test_nested_layouts_and_copied_labels(toy_translator, toy_workspace,
 def test_second_run_skips_finished_files_and_redoes_partial_ones(
         toy_translator, toy_workspace, tmp_path):
     model, cfg = toy_translator
-    translator = tool.ImageTranslator(model)
+    translator = ImageTranslator(model)
     dataset = build_dataset(cfg, 'source_train_dataset', toy_workspace)
     out = str(tmp_path / 'out')
-    tool.translate_dataset(translator, dataset, out)
+    translate_dataset(translator, dataset, out)
     images = sorted(glob.glob(osp.join(out, 'images', '*.png')))
     mtimes = {path: os.stat(path).st_mtime_ns for path in images}
 
-    counts = tool.translate_dataset(translator, dataset, out)
+    counts = translate_dataset(translator, dataset, out)
     assert counts == dict(translated=0, skipped=len(dataset), labels=0)
     assert {p: os.stat(p).st_mtime_ns for p in images} == mtimes
 
-    # an interrupted run left a truncated temporary file and no final file
+    # a killed run left a truncated temporary file and no final file
     victim = images[0]
     with open(victim, 'rb') as f:
         half = f.read()[:20]
     os.remove(victim)
-    part = osp.join(osp.dirname(victim), f'.{osp.basename(victim)}.part')
+    part = osp.join(
+        osp.dirname(victim), f'.{osp.basename(victim)}.killed.tmp')
     with open(part, 'wb') as f:
         f.write(half)
-    counts = tool.translate_dataset(translator, dataset, out)
+    counts = translate_dataset(translator, dataset, out)
     assert counts == dict(translated=1, skipped=len(dataset) - 1, labels=0)
     assert mmcv.imread(victim).shape == mmcv.imread(images[1]).shape
-    assert not osp.exists(part)
 
 
 def test_a_crash_mid_write_leaves_no_final_file(toy_translator, toy_workspace,
                                                 tmp_path, monkeypatch):
     model, cfg = toy_translator
-    translator = tool.ImageTranslator(model)
+    translator = ImageTranslator(model)
     dataset = build_dataset(cfg, 'source_train_dataset', toy_workspace)
     out = str(tmp_path / 'out')
 
     replace = os.replace
 
     def crash_on_images(src, dst):
-        if dst.endswith('.png'):
+        if osp.basename(osp.dirname(dst)) == 'images':
             raise KeyboardInterrupt  # killed between writing and renaming
         replace(src, dst)
 
-    monkeypatch.setattr(tool.os, 'replace', crash_on_images)
+    monkeypatch.setattr(os, 'replace', crash_on_images)
     with pytest.raises(KeyboardInterrupt):
-        tool.translate_dataset(translator, dataset, out)
+        translate_dataset(translator, dataset, out)
     monkeypatch.undo()
     rel = osp.relpath(dataset.get_data_info(0)['img_path'], dataset.data_root)
     assert not osp.exists(osp.join(out, rel))
-    assert osp.isfile(
-        osp.join(out, osp.dirname(rel), f'.{osp.basename(rel)}.part'))
+    # the temporary file of the interrupted write is gone as well
+    assert not glob.glob(osp.join(out, '**', '.*.tmp'), recursive=True)
 
-    counts = tool.translate_dataset(translator, dataset, out)
+    counts = translate_dataset(translator, dataset, out)
     assert counts['translated'] == len(dataset)
-    assert not glob.glob(osp.join(out, '**', '.*.part'), recursive=True)
+    assert not glob.glob(osp.join(out, '**', '.*.tmp'), recursive=True)
 
 
 def test_ranks_translate_disjoint_shards(toy_translator, toy_workspace,
                                          tmp_path):
     model, cfg = toy_translator
-    translator = tool.ImageTranslator(model)
+    translator = ImageTranslator(model)
     dataset = build_dataset(cfg, 'source_train_dataset', toy_workspace)
     shards = [str(tmp_path / f'rank{rank}') for rank in range(2)]
     for rank, out in enumerate(shards):
-        tool.translate_dataset(
+        translate_dataset(
             translator, dataset, out, rank=rank, world_size=2)
     written = [set(files_under(osp.join(out, 'images'))) for out in shards]
     assert not written[0] & written[1]
@@ -221,13 +214,13 @@ def test_ranks_translate_disjoint_shards(toy_translator, toy_workspace,
 def test_bad_inputs_are_explained(toy_translator, toy_workspace):
     model, cfg = toy_translator
     with pytest.raises(KeyError, match='source_train_dataset'):
-        tool.get_dataset_cfg(cfg, 'no_such_dataset')
+        get_dataset_cfg(cfg, 'no_such_dataset')
     with pytest.raises(TypeError, match='not a dataset'):
-        tool.get_dataset_cfg(cfg, 'crop_size')
+        get_dataset_cfg(cfg, 'crop_size')
     dataset = build_dataset(cfg, 'source_train_dataset', toy_workspace)
     with pytest.raises(ValueError, match='new folder'):
-        tool.translate_dataset(
-            tool.ImageTranslator(model), dataset, dataset.data_root)
+        translate_dataset(
+            ImageTranslator(model), dataset, dataset.data_root)
 
 
 def free_port() -> int:
@@ -261,8 +254,8 @@ def test_command_line_with_two_processes(toy_translator, toy_workspace,
     assert f'Done: {num} images translated' in log  # summed over ranks
     # the same weights in this process give the same dataset
     single = str(tmp_path / 'single')
-    tool.translate_dataset(
-        tool.ImageTranslator(model),
+    translate_dataset(
+        ImageTranslator(model),
         build_dataset(cfg, 'source_train_dataset', toy_workspace), single)
     assert files_under(single) == files_under(two)
     for rel in files_under(single):

@@ -1,6 +1,5 @@
 """tools/analysis_tools/visualize_adaptation.py on the tiny toy benchmark."""
 import glob
-import importlib.util
 import os.path as osp
 
 import mmcv
@@ -11,7 +10,7 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmseg.datasets import CityscapesDataset
 from tiny_checkpoints import save_untrained_checkpoint
-from uda_test_utils import REPO_ROOT
+from uda_test_utils import REPO_ROOT, load_tool
 
 from mmseg_uda.apis import init_segmentor
 from mmseg_uda.datasets import map_label_ids
@@ -28,16 +27,7 @@ W, H = 64, 32  # the toy_workspace images
 HEADER, SPACING = 22, 4
 
 
-def load_tool():
-    path = osp.join(REPO_ROOT, 'tools', 'analysis_tools',
-                    'visualize_adaptation.py')
-    spec = importlib.util.spec_from_file_location('visualize_tool', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = load_tool()
+tool = load_tool('analysis_tools/visualize_adaptation')
 
 
 def panel(grid: np.ndarray, row: int, col: int) -> np.ndarray:

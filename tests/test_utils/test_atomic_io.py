@@ -33,3 +33,24 @@ def test_atomic_link_or_copy_links_and_replaces(tmp_path):
     assert dst.read_bytes() == b'label'
     assert os.path.samefile(src, dst)
     assert sorted(os.listdir(dst.parent)) == ['dst.png']
+
+
+def test_atomic_link_or_copy_copies_when_asked(tmp_path):
+    src = tmp_path / 'split.txt'
+    src.write_bytes(b'a\nb\n')
+    dst = tmp_path / 'new_root' / 'split.txt'
+    atomic_link_or_copy(str(src), str(dst), copy=True)
+    assert dst.read_bytes() == b'a\nb\n'
+    assert not os.path.samefile(src, dst)
+    assert sorted(os.listdir(dst.parent)) == ['split.txt']
+
+
+def test_atomic_write_can_flush_to_disk(tmp_path, monkeypatch):
+    synced = []
+    fsync = os.fsync
+    monkeypatch.setattr(os, 'fsync', lambda fd: synced.append(fd) or fsync(fd))
+    atomic_write(str(tmp_path / 'plain.png'), b'1')
+    assert synced == []
+    atomic_write(str(tmp_path / 'durable.png'), b'2', fsync=True)
+    assert len(synced) == 1
+    assert (tmp_path / 'durable.png').read_bytes() == b'2'

@@ -22,29 +22,23 @@ test set (``test_dataloader.dataset``); ``--source-dataset`` and
 without its random augmentations.
 """
 import argparse
-import copy
 import json
 from typing import Dict, List, Optional
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.config import Config, DictAction
 from mmengine.dataset import pseudo_collate
 from mmengine.logging import print_log
 from mmengine.registry import init_default_scope
 from mmengine.utils import ProgressBar
-from mmseg.registry import DATASETS
 from torch.utils.data import DataLoader, Subset
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
-from mmseg_uda.apis import init_segmentor
+from mmseg_uda.apis import build_dataset, get_dataset_cfg, init_segmentor
+from mmseg_uda.datasets.transforms.pipeline_filter import find_label_loader
 from mmseg_uda.evaluation import ClassCenterDistance
-
-#: Transforms kept from a dataset pipeline: loading, resizing, packing.
-DETERMINISTIC_TRANSFORMS = ('LoadImageFromFile', 'LoadAnnotations',
-                            'LoadUDAAnnotations', 'Resize', 'PackSegInputs')
-LABEL_LOADERS = ('LoadAnnotations', 'LoadUDAAnnotations')
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -81,17 +75,6 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def lookup(cfg: Config, key: str) -> ConfigDict:
-    """The config entry at a dotted ``key``."""
-    node = cfg
-    for part in key.split('.'):
-        if part not in node:
-            raise KeyError(f'The config has no {key!r} (no {part!r}); pass '
-                           'a dataset entry such as source_val_dataset.')
-        node = node[part]
-    return node
-
-
 def default_source_key(cfg: Config) -> str:
     """The training source dataset: inside ``UDADataset`` or the dataset."""
     if cfg.train_dataloader.dataset.get('type') == 'UDADataset':
@@ -99,21 +82,16 @@ def default_source_key(cfg: Config) -> str:
     return 'train_dataloader.dataset'
 
 
-def deterministic_pipeline(pipeline: list, key: str) -> list:
-    """Drop random augmentations; require a label loader."""
-    kept = [t for t in pipeline if t['type'] in DETERMINISTIC_TRANSFORMS]
-    if not any(t['type'] in LABEL_LOADERS for t in kept):
+def build_labelled_dataset(cfg: Config, key: str):
+    """The dataset at ``key`` without random augmentations; it must load
+    labels."""
+    pipeline = get_dataset_cfg(cfg, key).get('pipeline', [])
+    if find_label_loader(pipeline) is None:
         raise ValueError(
             f'The pipeline of {key!r} loads no labels: CCD groups features '
             'by ground-truth class; pass a labelled dataset with '
             '--source-dataset / --target-dataset.')
-    return kept
-
-
-def build_dataset(cfg: Config, key: str):
-    dataset_cfg = copy.deepcopy(lookup(cfg, key))
-    dataset_cfg.pipeline = deterministic_pipeline(dataset_cfg.pipeline, key)
-    return DATASETS.build(dataset_cfg)
+    return build_dataset(cfg, key)
 
 
 def labels_at_input(data_samples: list,
@@ -186,7 +164,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
     stats = {}
     class_names = None
     for domain, key in keys.items():
-        dataset = build_dataset(cfg, key)
+        dataset = build_labelled_dataset(cfg, key)
         class_names = list(dataset.metainfo['classes'])
         print_log(
             f'{domain}: {min(args.num_samples, len(dataset))} images of '

@@ -36,16 +36,13 @@ from mmengine.config import Config, DictAction
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
-from mmseg.registry import DATASETS, MODELS
+from mmseg.registry import MODELS
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
-from mmseg_uda.apis import get_dataset_cfg, init_segmentor
+from mmseg_uda.apis import build_dataset, init_segmentor
 from mmseg_uda.models import LabelReconstructor
-from mmseg_uda.models.utils import one_hot_label_map, pixel_normalisation
-
-#: Transforms left out of the pipeline: they would make runs differ.
-RANDOM_TRANSFORMS = ('RandomFlip', 'RandomCrop', 'PhotoMetricDistortion',
-                     'RandomResize', 'RandomRotate')
+from mmseg_uda.models.utils import one_hot_label_map
+from mmseg_uda.models.utils.pixel_normalisation import images_to_inputs
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -76,10 +73,11 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 
 def training_pipeline(cfg: Config) -> list:
-    """The training pipeline of the config without random transforms."""
+    """The training pipeline of the config (random transforms are left out
+    when the dataset is built)."""
     dataset = cfg.train_dataloader.dataset
     dataset = dataset.get('source', dataset)  # a UDADataset: the source
-    return [t for t in dataset.pipeline if t['type'] not in RANDOM_TRANSFORMS]
+    return dataset.pipeline
 
 
 class Reconstructions:
@@ -97,7 +95,10 @@ class Reconstructions:
         self.model = model.to(device).eval()
         self.device = device
         self.num_classes = model.num_classes
-        self.perceptual = getattr(model, 'perceptual_loss', None)
+        # the VGG term of the pix2pixHD losses (LabelReconstructionLoss)
+        self.perceptual = getattr(
+            getattr(model, 'reconstruction_loss', None), 'perceptual_loss',
+            None)
         if isinstance(model, LabelReconstructor):
             self.to_image = lambda inputs: inputs
         else:  # an LDR model: its inputs are the segmentor's
@@ -131,19 +132,14 @@ class SegmentationScore:
                  num_classes: int) -> None:
         self.model = init_segmentor(Config.fromfile(config), checkpoint,
                                     device)
-        mean, std, rgb = pixel_normalisation(self.model.data_preprocessor)
-        self.mean, self.std = mean.to(device), std.to(device)
-        self.bgr = not rgb
         self.num_classes = num_classes
         self.confusion: Dict[str, torch.Tensor] = {}
 
     @torch.no_grad()
     def add(self, name: str, images: torch.Tensor,
             labels: torch.Tensor) -> None:
-        pixels = (images + 1.) * 127.5
-        if self.bgr:
-            pixels = pixels.flip(1)
-        inputs = (pixels - self.mean) / self.std
+        inputs = images_to_inputs((images + 1.) * 127.5,
+                                  self.model.data_preprocessor, 'rgb')
         metas = [
             dict(img_shape=inputs.shape[2:], ori_shape=inputs.shape[2:])
         ] * len(inputs)
@@ -167,9 +163,8 @@ def measure(args: argparse.Namespace) -> Dict[str, Dict[str, float]]:
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
-    dataset_cfg = get_dataset_cfg(cfg, args.dataset)
-    dataset_cfg = dict(dataset_cfg, pipeline=training_pipeline(cfg))
-    dataset = DATASETS.build(dataset_cfg)
+    dataset = build_dataset(
+        cfg, args.dataset, pipeline=training_pipeline(cfg))
     indices = range(len(dataset))[:args.max_images]
     rec = Reconstructions(cfg, args.checkpoint, args.device)
 

@@ -2,15 +2,25 @@
 
 Reads the ``vis_data/scalars.json`` files MMEngine's ``LocalVisBackend``
 writes (one line per logging interval; a resumed run adds a new timestamped
-folder, later lines win) and prints, for every key matching ``--keys``, its
-mean over consecutive windows of ``--window`` iterations: e.g. how the
-discriminators' accuracies (``acc_disc.*``) move during an adaptation.
+folder, later lines win) and prints, for every key starting with one of
+``--keys``, its mean over consecutive windows of ``--window`` iterations:
+e.g. how the discriminators' accuracies (``acc_disc.{level}.{domain}``)
+move during an adaptation.
+
+The UDA models log each optimizer's total as ``loss.{optimizer}``
+(``loss.segmentor``, ``loss.discriminator``, ...: ``--keys loss.``), the
+supervised terms as ``{domain}.{head}.{name}`` (``source.decode.loss_ce``),
+the segmentor's adversarial terms as ``loss_adv.{level}`` and the
+discriminators' as ``loss_disc.{level}.{domain}``; a stock mmseg segmentor
+(and older logs) has one plain ``loss`` (``--keys loss`` matches it, and
+every other key starting with ``loss``).
 
 Example::
 
     python tools/analysis_tools/summarize_logs.py \\
         work_dirs/toy_benchmark/fada_r18_toy-gta2cs/seed0 \\
         --keys acc_disc encoding --window 250
+    python tools/analysis_tools/summarize_logs.py WORK_DIR --keys loss.
 
 With ``--mean`` the work dirs are runs of one setting (e.g. seeds): each
 window is also given as mean +- sample std over them.
@@ -30,7 +40,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--keys',
         nargs='+',
         default=['acc_disc'],
-        help='prefixes of the scalars to show')
+        help='prefixes of the scalars to show, e.g. acc_disc (discriminator '
+        'accuracies), loss. (each optimizer\'s total), loss_adv, '
+        'source.decode')
     parser.add_argument(
         '--window', type=int, default=250, help='iterations per window')
     parser.add_argument(

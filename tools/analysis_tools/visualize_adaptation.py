@@ -31,18 +31,15 @@ from mmengine.config import Config, DictAction
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
-from mmseg.registry import DATASETS
 from mmseg.visualization import SegLocalVisualizer
 
 import mmseg_uda  # noqa: F401  (registers the plugin)
-from mmseg_uda.apis import get_dataset_cfg, init_segmentor
-from mmseg_uda.engine.pseudo_labels import (build_inference_dataset,
-                                            inference_pipeline)
+from mmseg_uda.apis import build_dataset, init_segmentor
+from mmseg_uda.datasets.transforms.pipeline_filter import find_label_loader
 from mmseg_uda.engine.pseudo_labels.generator import pseudo_label_path
 
 IGNORE_INDEX = 255
 IGNORE_COLOR = (255, 255, 255)
-LABEL_LOADERS = ('LoadUDAAnnotations', 'LoadAnnotations')
 HEADER_HEIGHT = 22
 SPACING = 4
 
@@ -125,14 +122,6 @@ def sample_indices(num_items: int, indices: Optional[Sequence[int]],
     return sorted(
         {int(round(i))
          for i in np.linspace(0, num_items - 1, count)})
-
-
-def label_loader(test_pipeline: Sequence[dict]) -> Optional[dict]:
-    """The ground-truth loader of a test pipeline, if it has one."""
-    for transform in test_pipeline:
-        if str(transform['type']).split('.')[-1] in LABEL_LOADERS:
-            return transform
-    return None
 
 
 class GridPainter:
@@ -226,15 +215,17 @@ def render(args: argparse.Namespace) -> np.ndarray:
         adapted_cfg.merge_from_dict(args.cfg_options)
     init_default_scope(adapted_cfg.get('default_scope', 'mmseg'))
 
-    dataset_cfg = get_dataset_cfg(adapted_cfg, args.dataset)
-    images = DATASETS.build(dict(dataset_cfg, pipeline=[]))
-    loader = label_loader(adapted_cfg.test_pipeline)
+    images = build_dataset(adapted_cfg, args.dataset, pipeline=[])
+    loader = find_label_loader(adapted_cfg.test_pipeline)
     has_gt = bool(loader) and 'seg_map_path' in images.get_data_info(0)
     load = Compose([dict(type='LoadImageFromFile')] +
                    ([loader] if has_gt else []))
     models = [(init_segmentor(cfg, checkpoint),
-               build_inference_dataset(dataset_cfg,
-                                       inference_pipeline(cfg.test_pipeline)))
+               build_dataset(
+                   adapted_cfg,
+                   args.dataset,
+                   pipeline=cfg.test_pipeline,
+                   labels=False))
               for cfg, checkpoint in ((source_cfg, args.source_checkpoint),
                                       (adapted_cfg, args.adapted_checkpoint))]
     painter = GridPainter(images.metainfo['classes'],
@@ -246,10 +237,8 @@ def render(args: argparse.Namespace) -> np.ndarray:
         titles.append('pseudo label (white: ignored)')
     translated = None
     if args.translated_root:
-        translated = DATASETS.build(
-            dict(
-                get_dataset_cfg(adapted_cfg, args.source_dataset),
-                pipeline=[]))
+        translated = build_dataset(
+            adapted_cfg, args.source_dataset, pipeline=[])
         titles += ['source image', 'translated source']
 
     rows = []

@@ -1,7 +1,6 @@
 # Cityscapes train (labelled source) -> Cross-City Rome (NTHU): 3,200
 # unlabelled train images, 100 labelled test images, 13 classes. The source
 # labels are mapped to the same 13 classes.
-_base_ = ['./uda_dataloaders.py']
 source_root = 'data/cityscapes'
 target_root = 'data/crosscity'
 city = 'Rome'
@@ -68,7 +67,23 @@ target_val_dataset = dict(
     split='test',
     pipeline=test_pipeline)
 
+# training batches of source / target pairs (UDADataset); validation and
+# testing on the target's labelled set, mIoU (with mIoU16 / mIoU13)
 train_dataloader = dict(
-    dataset=dict(source=source_train_dataset, target=target_train_dataset))
-val_dataloader = dict(dataset=target_val_dataset)
+    batch_size=1,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(
+        type='UDADataset',
+        source=source_train_dataset,
+        target=target_train_dataset))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=target_val_dataset)
 test_dataloader = val_dataloader
+val_evaluator = dict(type='UDAIoUMetric', iou_metrics=['mIoU'])
+test_evaluator = val_evaluator

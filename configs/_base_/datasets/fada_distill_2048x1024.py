@@ -3,7 +3,12 @@
 # from pseudo labels with random scale 0.5-1.5, 1024x512 crops, flips and
 # colour jitter, and is tested at 2048x1024. The distill configs build
 # their pseudo-label dataset and test pipeline from these pieces.
-_base_ = ['./fada_color_jitter.py']
+# FADA's colour jitter (as fada_color_jitter.py)
+color_jitter = dict(
+    type='PhotoMetricDistortion',
+    contrast_range=(0.5, 1.5),
+    saturation_range=(0.5, 1.5),
+    hue_delta=36)
 full_scale = (2048, 1024)
 crop_size = (512, 1024)
 distill_pipeline = [
@@ -16,6 +21,6 @@ distill_pipeline = [
         keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size),
     dict(type='RandomFlip', prob=0.5),
-    {{_base_.color_jitter}},
+    color_jitter,
     dict(type='PackSegInputs')
 ]

@@ -2,7 +2,6 @@
 # AdaptSegNet's data settings: images resized (not cropped), GTA5 to
 # 1280x720 and Cityscapes to 1024x512, batch 1 + 1. Prepare the data as in
 # the README ("Prepare datasets"); labels are mapped to trainIds on the fly.
-_base_ = ['./uda_dataloaders.py']
 source_root = 'data/gta5'
 target_root = 'data/cityscapes'
 source_scale = (1280, 720)
@@ -62,7 +61,23 @@ target_val_dataset = dict(
     seg_map_suffix='_gtFine_labelIds.png',
     pipeline=test_pipeline)
 
+# training batches of source / target pairs (UDADataset); validation and
+# testing on the target's labelled set, mIoU (with mIoU16 / mIoU13)
 train_dataloader = dict(
-    dataset=dict(source=source_train_dataset, target=target_train_dataset))
-val_dataloader = dict(dataset=target_val_dataset)
+    batch_size=1,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(
+        type='UDADataset',
+        source=source_train_dataset,
+        target=target_train_dataset))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=target_val_dataset)
 test_dataloader = val_dataloader
+val_evaluator = dict(type='UDAIoUMetric', iou_metrics=['mIoU'])
+test_evaluator = val_evaluator

@@ -3,7 +3,6 @@
 # Generate it with:
 #   python tools/dataset_converters/generate_toy_benchmark.py \
 #       --out-dir data/toy
-_base_ = ['./uda_dataloaders.py']
 source_root = 'data/toy/gta5'
 target_root = 'data/toy/cityscapes'
 # The toy images are 256x128; models see them at half size (128x64) so that
@@ -74,9 +73,23 @@ target_val_dataset = dict(
     seg_map_suffix='_gtFine_labelIds.png',
     pipeline=test_pipeline)
 
+# training batches of source / target pairs (UDADataset); validation and
+# testing on the target's labelled set, mIoU (with mIoU16 / mIoU13)
 train_dataloader = dict(
     batch_size=4,
     num_workers=2,
-    dataset=dict(source=source_train_dataset, target=target_train_dataset))
-val_dataloader = dict(num_workers=2, dataset=target_val_dataset)
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(
+        type='UDADataset',
+        source=source_train_dataset,
+        target=target_train_dataset))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=target_val_dataset)
 test_dataloader = val_dataloader
+val_evaluator = dict(type='UDAIoUMetric', iou_metrics=['mIoU'])
+test_evaluator = val_evaluator

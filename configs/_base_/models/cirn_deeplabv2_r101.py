@@ -10,14 +10,35 @@
 # cos + 1 between C and the ACM's classifier with weight 2 x 0.01, pre-heat
 # (unweighted BCE for the first 1/20 of the 100k iterations) and damping
 # (1 - iter / max_iters) of the segmentor's adversarial and weight terms.
-_base_ = ['./deeplabv2_r101.py']
+norm_cfg = dict(type='BN', requires_grad=False)
+data_preprocessor = dict(
+    type='SegDataPreProcessor',
+    mean=[123.675, 116.28, 103.53],
+    std=[58.395, 57.12, 57.375],
+    bgr_to_rgb=True,
+    pad_val=0,
+    seg_pad_val=255,
+    # source and target keep their own sizes (no common crop size); a
+    # training batch is only padded to a multiple of the output stride
+    size_divisor=8)
 model = dict(
-    _delete_=True,
     type='CIRN',
     segmentor=dict(
         type='EncoderDecoder',
-        data_preprocessor={{_base_.data_preprocessor}},
-        backbone={{_base_.model.backbone}},
+        data_preprocessor=data_preprocessor,
+        backbone=dict(
+            type='ResNet',
+            depth=101,
+            num_stages=4,
+            out_indices=(0, 1, 2, 3),
+            strides=(1, 2, 1, 1),
+            dilations=(1, 1, 2, 4),
+            norm_cfg=norm_cfg,
+            norm_eval=True,
+            style='pytorch',
+            init_cfg=dict(
+                type='LocalPretrained',
+                checkpoint='checkpoints/resnet101_imagenet.pth')),
         decode_head=dict(
             type='ACMHead',
             in_channels=2048,

@@ -4,14 +4,33 @@
 # 512 / 16 = 32 hidden channels; the discriminator a quarter of the
 # paper's widths, as the toy AdaptSegNet) and the ASPP rates of the toy
 # model. Pre-heat = 1/20 of the toy schedule's 1k iterations (CLAN).
-_base_ = ['./deeplabv2_r18-toy.py']
+norm_cfg = dict(type='GN', num_groups=8, requires_grad=True)
+data_preprocessor = dict(
+    type='SegDataPreProcessor',
+    mean=[123.675, 116.28, 103.53],
+    std=[58.395, 57.12, 57.375],
+    bgr_to_rgb=True,
+    pad_val=0,
+    seg_pad_val=255,
+    # source and target keep their own sizes (no common crop size); a
+    # training batch is only padded to a multiple of the output stride
+    size_divisor=8)
 model = dict(
-    _delete_=True,
     type='CIRN',
     segmentor=dict(
         type='EncoderDecoder',
-        data_preprocessor={{_base_.data_preprocessor}},
-        backbone={{_base_.model.backbone}},
+        data_preprocessor=data_preprocessor,
+        backbone=dict(
+            type='ResNet',
+            depth=18,
+            stem_channels=16,
+            base_channels=16,
+            num_stages=4,
+            out_indices=(0, 1, 2, 3),
+            strides=(1, 2, 1, 1),
+            dilations=(1, 1, 2, 4),
+            norm_cfg=norm_cfg,
+            style='pytorch'),
         decode_head=dict(
             type='ACMHead',
             in_channels=128,

@@ -13,9 +13,7 @@ from PIL import Image
 from torch.utils.data import Sampler
 
 from ...utils import atomic_write
-
-#: Pipeline transforms that load labels; the sampler reuses the first one.
-LABEL_LOADERS = ('LoadUDAAnnotations', 'LoadAnnotations')
+from ..transforms.pipeline_filter import LABEL_LOADERS
 
 
 def image_classes(task: tuple) -> List[int]:

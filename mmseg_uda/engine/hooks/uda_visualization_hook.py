@@ -12,6 +12,8 @@ from mmseg.registry import HOOKS
 from mmseg.structures import SegDataSample
 from torch import Tensor
 
+from ...models.utils.pixel_normalisation import inputs_to_images
+
 #: Domains of a ``UDADataset`` batch, in display order.
 UDA_DOMAINS = ('source', 'target')
 
@@ -178,11 +180,9 @@ class UDAVisualizationHook(Hook):
             return None
         preprocessor = model.data_preprocessor
         normalised = preprocessor(dict(inputs=inputs), False)['inputs']
-        translated = model.translate(normalised)
-        if getattr(preprocessor, '_enable_normalize', False):
-            translated = translated * preprocessor.std + preprocessor.mean
-        translated = translated.detach().cpu().clamp(0, 255).to(torch.uint8)
-        images = translated.permute(0, 2, 3, 1).numpy()
-        if not getattr(preprocessor, 'channel_conversion', False):
-            images = images[..., ::-1]  # still BGR: the model never swapped
+        translated = inputs_to_images(
+            model.translate(normalised).detach(),
+            preprocessor,
+            channel_order='rgb')
+        images = translated.cpu().permute(0, 2, 3, 1).numpy()
         return [np.ascontiguousarray(image) for image in images]

@@ -24,6 +24,7 @@ from mmseg.registry import DATASETS, TASK_UTILS
 from torch import Tensor
 from torch.utils.data import DataLoader
 
+from ...datasets.transforms.pipeline_filter import filter_pipeline
 from ...utils import atomic_write
 from .base_policy import IGNORE_INDEX, BasePseudoLabelPolicy
 
@@ -64,11 +65,7 @@ def inference_pipeline(test_pipeline: Sequence[dict]) -> List[dict]:
     evaluation does and load ground truth; pseudo labelling needs all of it
     but the ground truth, which unlabelled target sets do not have.
     """
-    return [
-        copy.deepcopy(transform) for transform in test_pipeline
-        if not str(transform['type']).split('.')[-1].startswith('Load')
-        or str(transform['type']).endswith('ImageFromFile')
-    ]
+    return filter_pipeline(test_pipeline, labels=False)
 
 
 def build_inference_dataset(dataset_cfg: dict, pipeline: Sequence[dict]):

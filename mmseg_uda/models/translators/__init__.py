@@ -2,10 +2,9 @@ from .cycle_gan_translator import CycleGANTranslator
 from .image_pool import ImagePool
 from .label_reconstructor import LabelReconstructor
 from .patch_discriminator import PatchDiscriminator
-from .reconstruction_loss_mixin import ReconstructionLossMixin
 from .resnet_generator import ResNetGenerator
 
 __all__ = [
     'CycleGANTranslator', 'ImagePool', 'LabelReconstructor',
-    'PatchDiscriminator', 'ReconstructionLossMixin', 'ResNetGenerator'
+    'PatchDiscriminator', 'ResNetGenerator'
 ]

@@ -4,18 +4,19 @@ Zhu et al., "Unpaired Image-to-Image Translation using Cycle-Consistent
 Adversarial Networks", ICCV 2017, with the optional consistency terms of BDL
 (Li et al., CVPR 2019) and CIRN (Gao et al., AAAI 2021).
 """
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
 from mmengine.model import BaseModel, BaseModule, is_model_wrapper
-from mmengine.optim import OptimWrapper, OptimWrapperDict
+from mmengine.optim import OptimWrapperDict
 from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType, SampleList
-from torch import Tensor
+from torch import Tensor, nn
 
-from ..utils import (load_segmentor_checkpoint, named_update,
-                     pixel_normalisation, set_requires_grad)
+from ..utils import (AdversarialTrainStep, check_optim_wrapper,
+                     load_segmentor_checkpoint, pixel_normalisation,
+                     set_requires_grad)
 from .image_pool import ImagePool
 
 DOMAINS = ('source', 'target')
@@ -50,7 +51,7 @@ class DomainPair(BaseModule):
 
 
 @MODELS.register_module()
-class CycleGANTranslator(BaseModel):
+class CycleGANTranslator(AdversarialTrainStep, BaseModel):
     """Translate images between the source and the target domain.
 
     Children (each gets its own optimizer wrapper through
@@ -76,7 +77,8 @@ class CycleGANTranslator(BaseModel):
     ``segmentor`` and ``segmentor_checkpoint``. It is kept outside the
     module tree (not a child): it gets no optimizer, no DDP wrapper, stays
     in eval mode and is not saved in the translator's checkpoints, which
-    hold only the generators and discriminators; ``init_weights`` reloads
+    hold the generators, the discriminators and the image pools (so that
+    ``--resume`` continues exactly); ``init_weights`` reloads
     it from ``segmentor_checkpoint``. Translated images are converted to the
     segmentor's own input normalisation and channel order.
 
@@ -155,7 +157,10 @@ class CycleGANTranslator(BaseModel):
         self.gan_loss = MODELS.build(gan_loss)
         self.cycle_weight = cycle_weight
         self.identity_weight = identity_weight
-        self.pools = {domain: ImagePool(pool_size) for domain in DOMAINS}
+        # In the state_dict (extra state), so resumed runs keep the pools.
+        self.pools = nn.ModuleDict(
+            {domain: ImagePool(pool_size)
+             for domain in DOMAINS})
         self.perceptual_loss = (
             MODELS.build(perceptual_loss) if perceptual_loss else None)
         self.semantic_loss = (
@@ -237,65 +242,59 @@ class CycleGANTranslator(BaseModel):
         model = self.frozen_segmentor
         return model.decode_head(model.extract_feat(inputs))
 
+    generator_children = ('generators', )
+
+    @property
+    def adversary_children(self) -> Tuple[str, ...]:
+        return ('discriminators', )
+
     def train_step(self, data: Dict[str, dict],
                    optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
         """One iteration on a ``dict(source=..., target=...)`` batch."""
-        if not isinstance(optim_wrapper, OptimWrapperDict):
-            raise TypeError(
-                f'{type(self).__name__} trains generators and '
-                'discriminators with their own optimizers; set optim_wrapper='
-                'dict(constructor="MultiOptimWrapperConstructor", '
-                'generators=dict(...), discriminators=dict(...)).')
+        check_optim_wrapper(self, optim_wrapper)
         for domain in DOMAINS:
             if domain not in data:
                 raise KeyError(
                     f'The training batch has no "{domain}" entry; wrap the '
                     'training datasets in `UDADataset`.')
-        source = self.data_preprocessor(data['source'], True)
-        target = self.data_preprocessor(data['target'], True)
-        real = dict(source=source['inputs'], target=target['inputs'])
+        batches = {
+            domain: self.data_preprocessor(data[domain], True)
+            for domain in DOMAINS
+        }
+        return self.adversarial_train_step(batches, optim_wrapper)
 
-        # 1) generators, with the discriminators frozen
-        gen_optim = optim_wrapper['generators']
-        set_requires_grad(self.discriminators, False)
-        with gen_optim.optim_context(self.generators):
-            # fake[d]: images translated into domain d; rec[d]: real[d]
-            # translated into the other domain and back
-            fake = {
-                d: self.generators(real[OTHER_DOMAIN[d]], d)
-                for d in DOMAINS
-            }
-            rec = {
-                d: self.generators(fake[OTHER_DOMAIN[d]], d)
-                for d in DOMAINS
-            }
-            losses = {}
-            for d in DOMAINS:
-                losses[f'loss_gan.{d}'] = self.gan_loss(
-                    self.discriminators(fake[d], d), 1.0)
-                losses[f'loss_cycle.{d}'] = self.cycle_weight * F.l1_loss(
-                    rec[d], real[d])
-                if self.identity_weight > 0:
-                    losses[f'loss_identity.{d}'] = (
-                        self.cycle_weight * self.identity_weight *
-                        F.l1_loss(self.generators(real[d], d), real[d]))
-            losses.update(
-                self.consistency_losses(real, fake, rec,
-                                        source['data_samples']))
-        log_vars = self.update(gen_optim, losses, 'generators')
+    def generator_losses(self,
+                         batches: dict) -> Tuple[Dict[str, Tensor], dict]:
+        """The generators' losses against the frozen discriminators."""
+        real = {d: batches[d]['inputs'] for d in DOMAINS}
+        # fake[d]: images translated into domain d; rec[d]: real[d]
+        # translated into the other domain and back
+        fake = {d: self.generators(real[OTHER_DOMAIN[d]], d) for d in DOMAINS}
+        rec = {d: self.generators(fake[OTHER_DOMAIN[d]], d) for d in DOMAINS}
+        losses = {}
+        for d in DOMAINS:
+            losses[f'loss_gan.{d}'] = self.gan_loss(
+                self.discriminators(fake[d], d), 1.0)
+            losses[f'loss_cycle.{d}'] = self.cycle_weight * F.l1_loss(
+                rec[d], real[d])
+            if self.identity_weight > 0:
+                losses[f'loss_identity.{d}'] = (
+                    self.cycle_weight * self.identity_weight *
+                    F.l1_loss(self.generators(real[d], d), real[d]))
+        losses.update(
+            self.consistency_losses(real, fake, rec,
+                                    batches['source']['data_samples']))
+        return losses, dict(real=real, fake=fake)
 
-        # 2) discriminators on real images and pooled translations
-        disc_optim = optim_wrapper['discriminators']
-        set_requires_grad(self.discriminators, True)
-        with disc_optim.optim_context(self.discriminators):
-            disc_losses = {}
-            for d in DOMAINS:
-                pooled = self.pools[d].query(fake[d])
-                disc_losses[f'loss_disc.{d}'] = 0.5 * (
-                    self.gan_loss(self.discriminators(real[d], d), 1.0) +
-                    self.gan_loss(self.discriminators(pooled, d), 0.0))
-        log_vars.update(self.update(disc_optim, disc_losses, 'discriminators'))
-        return log_vars
+    def adversary_losses(self, name: str, outputs: dict) -> tuple:
+        """Each discriminator on real images and pooled translations."""
+        losses = {}
+        for d in DOMAINS:
+            pooled = self.pools[d].query(outputs['fake'][d])
+            losses[f'loss_disc.{d}'] = 0.5 * (
+                self.gan_loss(self.discriminators(outputs['real'][d], d), 1.0)
+                + self.gan_loss(self.discriminators(pooled, d), 0.0))
+        return losses, {}
 
     def consistency_losses(self, real: Dict[str, Tensor],
                            fake: Dict[str, Tensor], rec: Dict[str, Tensor],
@@ -326,11 +325,3 @@ class CycleGANTranslator(BaseModel):
             losses['loss_sem.source'] = self.semantic_loss(
                 translated_source, labels)
         return losses
-
-    def update(self, optim_wrapper: OptimWrapper, losses: Dict[str, Tensor],
-               name: str) -> Dict[str, Tensor]:
-        """Backward the summed ``loss*`` terms and step.
-
-        Returns the log vars, the sum logged as ``loss.{name}``.
-        """
-        return named_update(self, optim_wrapper, losses, name)

@@ -1,5 +1,5 @@
 """Pre-training of LDR's reconstruction network on source labels."""
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import torch
 from mmengine.model import BaseModel, is_model_wrapper
@@ -8,12 +8,13 @@ from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType, SampleList
 from torch import Tensor
 
-from ..utils import named_update, one_hot_label_map
-from .reconstruction_loss_mixin import ReconstructionLossMixin
+from ..losses import LabelReconstructionLoss
+from ..utils import (AdversarialTrainStep, check_optim_wrapper,
+                     one_hot_label_map)
 
 
 @MODELS.register_module()
-class LabelReconstructor(ReconstructionLossMixin, BaseModel):
+class LabelReconstructor(AdversarialTrainStep, BaseModel):
     """LDR's M and D_1..3, pre-trained to draw source images from labels.
 
     Yang et al., "Label-Driven Reconstruction for Domain Adaptation in
@@ -24,9 +25,10 @@ class LabelReconstructor(ReconstructionLossMixin, BaseModel):
     M minimises ``gan_weight * sum_k GAN(D_k(Y, M(Y)), 1) + rec_weight *
     (FM + VGG)`` against the frozen discriminators, then the discriminators
     minimise ``0.5 * sum_k [GAN(D_k(Y, X), 1) + GAN(D_k(Y, M(Y)), 0)]``
-    (see :class:`ReconstructionLossMixin`). The children keep the names
-    :class:`LDR` gives them, so its ``reconstructor_checkpoint`` loads this
-    model's checkpoints.
+    (:class:`LabelReconstructionLoss`, the child ``reconstruction_loss``),
+    in the one step of :class:`AdversarialTrainStep`. The children keep the
+    names :class:`LDR` gives them, so its ``reconstructor_checkpoint`` loads
+    this model's checkpoints.
 
     Trained with ``tools/train.py`` on a labelled source dataset (not a
     ``UDADataset``); one optimizer per child (``reconstructor``,
@@ -61,8 +63,7 @@ class LabelReconstructor(ReconstructionLossMixin, BaseModel):
                  recon_discriminator: ConfigType = dict(
                      type='MultiScalePatchDiscriminator',
                      discriminator=dict(
-                         type='PatchDiscriminator',
-                         in_channels=22,
+                         type='PatchDiscriminator', in_channels=22,
                          padding=2)),
                  recon_gan_loss: ConfigType = dict(
                      type='GANLoss', gan_type='lsgan'),
@@ -88,9 +89,13 @@ class LabelReconstructor(ReconstructionLossMixin, BaseModel):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.num_classes = num_classes
-        self.build_reconstruction(num_classes, reconstructor,
-                                  recon_discriminator, recon_gan_loss,
-                                  feature_matching_loss, perceptual_loss)
+        self.reconstructor = MODELS.build(reconstructor)
+        self.recon_discriminator = MODELS.build(recon_discriminator)
+        LabelReconstructionLoss.check_channels(
+            type(self).__name__, self.reconstructor, self.recon_discriminator,
+            num_classes)
+        self.reconstruction_loss = LabelReconstructionLoss(
+            recon_gan_loss, feature_matching_loss, perceptual_loss)
         self.gan_weight = gan_weight
         self.rec_weight = rec_weight
         self.ignore_index = ignore_index
@@ -123,37 +128,40 @@ class LabelReconstructor(ReconstructionLossMixin, BaseModel):
                 'measured by tools/analysis_tools/reconstruction_distance.py.')
         return self.reconstruct(self.label_maps(data_samples))
 
+    # -- training -----------------------------------------------------------
+    generator_children = ('reconstructor', 'recon_discriminator')
+
+    @property
+    def adversary_children(self) -> Tuple[str, ...]:
+        return ('recon_discriminator', )
+
     def train_step(self, data: dict,
                    optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
         """One pix2pixHD iteration on a batch of labelled images."""
-        if not isinstance(optim_wrapper, OptimWrapperDict):
-            raise TypeError(
-                f'{type(self).__name__} trains M and its discriminators with '
-                'their own optimizers; set optim_wrapper=dict(constructor='
-                '"MultiOptimWrapperConstructor", reconstructor=dict(...), '
-                'recon_discriminator=dict(...)).')
+        check_optim_wrapper(self, optim_wrapper)
         if 'source' in data:
             raise TypeError(
                 f'{type(self).__name__} trains on one labelled dataset, not a '
                 'UDADataset: set train_dataloader.dataset to the source '
                 'dataset.')
         data = self.data_preprocessor(data, True)
-        rec_optim = optim_wrapper['reconstructor']
-        disc_optim = optim_wrapper['recon_discriminator']
-        with rec_optim.optim_context(self.reconstructor), \
-                disc_optim.optim_context(self.recon_discriminator):
-            rec = self.reconstruct_and_judge(
-                self.label_maps(data['data_samples']), data['inputs'])
-            losses = self.reconstruction_losses(rec)
+        return self.adversarial_train_step(data, optim_wrapper)
+
+    def generator_losses(self, data: dict) -> Tuple[Dict[str, Tensor], dict]:
+        """M's weighted pix2pixHD terms; the judged pair for D_k's step."""
+        rec = self.reconstruction_loss.judge(
+            self.reconstructor, self.recon_discriminator,
+            self.label_maps(data['data_samples']), data['inputs'])
         losses = {
-            name: (self.gan_weight if name == 'loss_gan' else self.rec_weight)
-            * value
-            for name, value in losses.items()
+            name:
+            (self.gan_weight if name == 'loss_gan' else self.rec_weight) *
+            value
+            for name, value in self.reconstruction_loss.generator_terms(
+                rec).items()
         }
-        log_vars = named_update(self, rec_optim, losses, 'reconstructor')
-        with disc_optim.optim_context(self.recon_discriminator):
-            disc_loss = self.recon_discriminator_loss(rec)
-        log_vars.update(
-            named_update(self, disc_optim, dict(loss_disc=disc_loss),
-                         'recon_discriminator'))
-        return log_vars
+        return losses, rec
+
+    def adversary_losses(self, name: str, rec: dict) -> tuple:
+        loss = self.reconstruction_loss.discriminator_loss(
+            self.recon_discriminator, rec)
+        return dict(loss_disc=loss), {}

@@ -3,16 +3,15 @@
 Tsai et al., "Learning to Adapt Structured Output Space for Semantic
 Segmentation", CVPR 2018.
 """
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional
 
 import torch.nn.functional as F
-from mmengine.optim import OptimWrapper, OptimWrapperDict
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
-from mmseg.utils import ConfigType, OptConfigType, SampleList
+from mmseg.utils import ConfigType
 from torch import Tensor
 
-from .base_uda_segmentor import BaseUDASegmentor, set_requires_grad
+from .base_uda_segmentor import BaseUDASegmentor
 
 #: Level name of the adversarial input taken from the backbone/neck
 #: features (feature-level adaptation) instead of a head's softmax.
@@ -55,10 +54,9 @@ class AdaptSegNet(BaseUDASegmentor):
             the convention differs). Default: 1.0.
         target_label (float): Discriminator target for target predictions.
             Default: 0.0.
-        segmentor_checkpoint (str, optional): Checkpoint of the segmentor
-            to start from (e.g. a source-only model).
-        data_preprocessor (dict, optional): See :class:`BaseUDASegmentor`.
-        init_cfg (dict, optional): Initialisation config.
+        **kwargs: ``target_loss``, ``segmentor_checkpoint`` (e.g. a
+            source-only model), ``data_preprocessor`` and ``init_cfg`` of
+            :class:`BaseUDASegmentor`.
     """
 
     def __init__(self,
@@ -69,21 +67,15 @@ class AdaptSegNet(BaseUDASegmentor):
                      type='GANLoss', gan_type='vanilla'),
                  source_label: float = 1.0,
                  target_label: float = 0.0,
-                 segmentor_checkpoint: Optional[str] = None,
-                 data_preprocessor: OptConfigType = None,
-                 init_cfg: OptConfigType = None) -> None:
+                 **kwargs) -> None:
         super().__init__(
-            segmentor=segmentor,
-            discriminator=discriminator,
-            segmentor_checkpoint=segmentor_checkpoint,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
+            segmentor=segmentor, discriminator=discriminator, **kwargs)
         levels = set(self.discriminator.levels)
         if set(adv_weights) != levels:
             raise ValueError(
                 f'adv_weights keys {sorted(adv_weights)} must match the '
                 f'discriminator levels {sorted(levels)}.')
-        heads = set(self.segmentor_forward.heads())
+        heads = set(self.heads)
         unknown = levels - heads - {FEATURE_LEVEL}
         if unknown:
             raise ValueError(
@@ -98,7 +90,7 @@ class AdaptSegNet(BaseUDASegmentor):
                            image_size: Optional[tuple]) -> Dict[str, Tensor]:
         """Discriminator input per level: upsampled softmax or features."""
         inputs = {}
-        heads = self.segmentor_forward.heads()
+        heads = self.heads
         for level in self.adv_weights:
             if level == FEATURE_LEVEL:
                 inputs[level] = outputs['features'][-1]
@@ -133,78 +125,43 @@ class AdaptSegNet(BaseUDASegmentor):
                 tgt_scores[level], self.target_label, self.source_label)
         return accuracies
 
-    def target_supervision(self, logits: Dict[str, Tensor],
-                           data_samples: SampleList) -> Dict[str, Tensor]:
-        """Supervised target losses of step 1; none in AdaptSegNet.
+    def adversarial_losses(self, outputs: dict,
+                           batches: dict) -> Dict[str, Tensor]:
+        """Eq. 4: the frozen discriminator's loss on the target, labelled
+        as source, per level; keeps each domain's discriminator inputs in
+        ``outputs[domain]['adv']`` for :meth:`discriminator_losses`."""
+        for domain, out in outputs.items():
+            out['adv'] = self.adversarial_inputs(
+                out, batches[domain]['inputs'].shape[2:])
+        tgt_scores = self.discriminator(outputs['target']['adv'])
+        return {
+            f'loss_adv.{level}':
+            weight * self.gan_loss(tgt_scores[level], self.source_label)
+            for level, weight in self.adv_weights.items()
+        }
 
-        Subclasses that train on target pseudo labels (BDL) add them here,
-        computed from the logits of the same target forward pass.
-        """
-        return {}
+    def discriminator_losses(self, outputs: dict) -> tuple:
+        """Eq. 2 on the detached predictions of step 1, per level and
+        domain, and the discriminator's accuracies."""
+        scores = {
+            domain:
+            self.discriminator({
+                k: v.detach()
+                for k, v in outputs[domain]['adv'].items()
+            })
+            for domain in ('source', 'target')
+        }
+        labels = dict(source=self.source_label, target=self.target_label)
+        losses = {}
+        for level in self.adv_weights:
+            for domain, label in labels.items():
+                losses[f'loss_disc.{level}.{domain}'] = self.gan_loss(
+                    scores[domain][level], label,
+                    self.discriminator_pixel_weight(outputs, level, domain))
+        return losses, self.discriminator_accuracies(scores['source'],
+                                                     scores['target'])
 
-    def segmentation_losses(self, source: dict,
-                            target: dict) -> Tuple[Dict[str, Tensor], dict]:
-        """The forward pass of step 1 and the segmentor's losses.
-
-        Source CE (Eq. 3), the target supervision of subclasses and the
-        adversarial loss on the target (Eq. 4) against the frozen
-        discriminator. Call it inside the segmentor's ``optim_context``.
-
-        Returns:
-            tuple: The losses and ``dict(source=..., target=...)`` with,
-            per domain, the segmentor's outputs (``SegmentorForward``) and
-            the discriminator inputs (``adv``), which
-            :meth:`discriminator_step` reuses.
-        """
-        src_out = self.segmentor(source['inputs'])
-        losses = self.segmentor_forward.loss_by_logits(
-            src_out['logits'], source['data_samples'])
-        tgt_out = self.segmentor(target['inputs'])
-        losses.update(
-            self.target_supervision(tgt_out['logits'],
-                                    target['data_samples']))
-        src_out['adv'] = self.adversarial_inputs(src_out,
-                                                 source['inputs'].shape[2:])
-        tgt_out['adv'] = self.adversarial_inputs(tgt_out,
-                                                 target['inputs'].shape[2:])
-        tgt_scores = self.discriminator(tgt_out['adv'])
-        for level, weight in self.adv_weights.items():
-            losses[f'loss_adv.{level}'] = weight * self.gan_loss(
-                tgt_scores[level], self.source_label)
-        return losses, dict(source=src_out, target=tgt_out)
-
-    def discriminator_step(self, outputs: dict,
-                           disc_optim: OptimWrapper) -> Dict[str, Tensor]:
-        """Step 2: Eq. 2 on the detached predictions of step 1."""
-        set_requires_grad(self.discriminator, True)
-        with disc_optim.optim_context(self.discriminator):
-            scores = {
-                domain: self.discriminator({
-                    k: v.detach()
-                    for k, v in outputs[domain]['adv'].items()
-                })
-                for domain in ('source', 'target')
-            }
-            disc_losses = {}
-            for level in self.adv_weights:
-                disc_losses[f'loss_disc.{level}'] = (
-                    self.gan_loss(scores['source'][level], self.source_label)
-                    + self.gan_loss(scores['target'][level],
-                                    self.target_label))
-        log_vars = self.update(disc_optim, disc_losses)
-        log_vars.update(
-            self.discriminator_accuracies(scores['source'], scores['target']))
-        return log_vars
-
-    def train_uda_step(self, source: dict, target: dict,
-                       optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
-        seg_optim = optim_wrapper['segmentor']
-        # 1) segmentor: source CE (Eq. 3) + adversarial loss on target (4).
-        set_requires_grad(self.discriminator, False)
-        with seg_optim.optim_context(self.segmentor):
-            losses, outputs = self.segmentation_losses(source, target)
-        log_vars = self.update(seg_optim, losses)
-        # 2) discriminators: Eq. 2 on the detached predictions.
-        log_vars.update(
-            self.discriminator_step(outputs, optim_wrapper['discriminator']))
-        return log_vars
+    def discriminator_pixel_weight(self, outputs: dict, level: str,
+                                   domain: str) -> Optional[Tensor]:
+        """Per-pixel weight of a discriminator term; None (unweighted)."""
+        return None

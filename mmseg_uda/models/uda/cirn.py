@@ -10,15 +10,14 @@ from typing import Dict, Optional, Tuple
 
 import torch.nn.functional as F
 from mmengine.logging import MessageHub
-from mmengine.optim import OptimWrapperDict
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType, SampleList
 from torch import Tensor
 
 from ..losses import cosine_distance_map
+from ..utils import loss_prefix
 from .adaptsegnet import AdaptSegNet
-from .base_uda_segmentor import set_requires_grad
 
 #: ``seg_loss`` values: one CE on ``p1 + p2`` (Eq. 6) or CLAN's CE per
 #: classifier.
@@ -67,7 +66,8 @@ class CIRN(AdaptSegNet):
     iteration and its total are read from the runner's ``MessageHub``;
     outside a runner (no ``max_iters`` there) the damping factor is 1.
 
-    Logged: the segmentation loss (``decode.loss_ce``),
+    Logged: the segmentation loss (``source.decode.loss_ce``),
+    the totals ``loss.segmentor`` and ``loss.discriminator``,
     ``loss_adv.{level}``, ``loss_weight_discrepancy.{head}``,
     ``loss_disc.{level}.source`` / ``.target``, the mean of R on the
     target batch, ``cos_distance.{level}``, and the discriminator's
@@ -97,16 +97,10 @@ class CIRN(AdaptSegNet):
             adversarial and weight-discrepancy terms. Default: True.
         detach_pixel_weight (bool): Detach R in the segmentor's adversarial
             term (CLAN does not). Default: False.
-        gan_loss (dict): ``GANLoss`` config; the paper's Eq. 7 is the
-            vanilla (log) loss. Default: ``GANLoss(gan_type='vanilla')``.
-        source_label (float): Discriminator label of source predictions.
-            Default: 1.0.
-        target_label (float): Discriminator label of target predictions.
-            Default: 0.0.
-        segmentor_checkpoint (str, optional): Checkpoint of the segmentor
-            to start from.
-        data_preprocessor (dict, optional): See ``BaseUDASegmentor``.
-        init_cfg (dict, optional): Initialisation config.
+        **kwargs: ``gan_loss`` (the paper's Eq. 7 is the default vanilla
+            log loss), ``source_label``, ``target_label`` of
+            :class:`AdaptSegNet`; ``segmentor_checkpoint``,
+            ``data_preprocessor``, ``init_cfg`` of ``BaseUDASegmentor``.
     """
 
     def __init__(self,
@@ -121,24 +115,13 @@ class CIRN(AdaptSegNet):
                  preheat_iters: int = 0,
                  damping: bool = True,
                  detach_pixel_weight: bool = False,
-                 gan_loss: ConfigType = dict(
-                     type='GANLoss', gan_type='vanilla'),
-                 source_label: float = 1.0,
-                 target_label: float = 0.0,
-                 segmentor_checkpoint: Optional[str] = None,
-                 data_preprocessor: OptConfigType = None,
-                 init_cfg: OptConfigType = None) -> None:
+                 **kwargs) -> None:
         super().__init__(
             segmentor=segmentor,
             discriminator=discriminator,
             adv_weights=adv_weights,
-            gan_loss=gan_loss,
-            source_label=source_label,
-            target_label=target_label,
-            segmentor_checkpoint=segmentor_checkpoint,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
-        heads = self.segmentor_forward.heads()
+            **kwargs)
+        heads = self.heads
         plain = [
             level for level in self.adv_weights
             if not hasattr(heads.get(level), 'forward_branches')
@@ -173,13 +156,12 @@ class CIRN(AdaptSegNet):
     def source_losses(self, outputs: dict,
                       data_samples: SampleList) -> Dict[str, Tensor]:
         """Eq. 6 (one CE on ``p1 + p2``) or CLAN's CE of each branch."""
-        forward = self.segmentor_forward
-        losses = forward.loss_by_logits(outputs['logits'], data_samples)
+        losses = super().source_losses(outputs, data_samples)
         if self.seg_loss == 'sum':
             return losses
-        heads = forward.heads()
+        heads = self.heads
         for name, branches in outputs['branch_logits'].items():
-            prefix = forward.loss_prefix(name)
+            prefix = f'source.{loss_prefix(name)}'
             losses = {
                 k: v
                 for k, v in losses.items() if not k.startswith(prefix + '.')
@@ -193,7 +175,7 @@ class CIRN(AdaptSegNet):
     def cosine_distances(self, outputs: dict,
                          image_size: tuple) -> Dict[str, Tensor]:
         """R (N, 1, H, W) per level, on the probabilities at image size."""
-        heads = self.segmentor_forward.heads()
+        heads = self.heads
         distances = {}
         for level in self.adv_weights:
             probs = [
@@ -208,71 +190,54 @@ class CIRN(AdaptSegNet):
             distances[level] = cosine_distance_map(*probs)
         return distances
 
-    def weight_discrepancy_losses(self, factor: float) -> Dict[str, Tensor]:
+    def adversarial_losses(self, outputs: dict,
+                           batches: dict) -> Dict[str, Tensor]:
+        """``factor * lambda_adv * L_adv^G`` weighted per pixel by
+        ``epsilon + lambda_cos * R`` (Eq. 7, the segmentor's side), and the
+        mean of R, ``cos_distance.{level}``. Keeps the schedule and the
+        pixel weights in ``outputs`` for the discriminator."""
+        factor, weighted = self.schedule()
+        for domain, out in outputs.items():
+            out['adv'] = self.adversarial_inputs(
+                out, batches[domain]['inputs'].shape[2:])
+        target = outputs['target']
+        distances = self.cosine_distances(
+            target, batches['target']['inputs'].shape[2:])
+        target['pixel_weights'] = {
+            level: self.epsilon + self.lambda_cos * distance
+            for level, distance in distances.items()
+        } if weighted else None
+        target['damping_factor'] = factor
+        tgt_scores = self.discriminator(target['adv'])
+        losses = {}
+        for level, weight in self.adv_weights.items():
+            pixel_weight = None
+            if weighted:
+                pixel_weight = target['pixel_weights'][level]
+                if self.detach_pixel_weight:
+                    pixel_weight = pixel_weight.detach()
+            losses[f'loss_adv.{level}'] = factor * weight * self.gan_loss(
+                tgt_scores[level], self.source_label, pixel_weight)
+            losses[f'cos_distance.{level}'] = distances[level].detach().mean()
+        return losses
+
+    def extra_losses(self, outputs: dict, batches: dict) -> Dict[str, Tensor]:
         """``factor * L_w`` of every head with two classifiers."""
         if self.weight_discrepancy is None:
             return {}
+        factor = outputs['target']['damping_factor']
         losses = {}
-        for name, head in self.segmentor_forward.heads().items():
+        for name, head in self.heads.items():
             if hasattr(head, 'classifier_params'):
                 losses[f'loss_weight_discrepancy.{name}'] = (
                     factor *
                     self.weight_discrepancy(*head.classifier_params()))
         return losses
 
-    def train_uda_step(self, source: dict, target: dict,
-                       optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
-        seg_optim = optim_wrapper['segmentor']
-        disc_optim = optim_wrapper['discriminator']
-        factor, weighted = self.schedule()
-
-        # 1) segmentor: Eq. 6 + lambda_adv * Eq. 7 (target term) + L_w.
-        set_requires_grad(self.discriminator, False)
-        with seg_optim.optim_context(self.segmentor):
-            src_out = self.segmentor(source['inputs'])
-            losses = self.source_losses(src_out, source['data_samples'])
-            tgt_out = self.segmentor(target['inputs'])
-            src_adv = self.adversarial_inputs(src_out,
-                                              source['inputs'].shape[2:])
-            tgt_adv = self.adversarial_inputs(tgt_out,
-                                              target['inputs'].shape[2:])
-            distances = self.cosine_distances(tgt_out,
-                                              target['inputs'].shape[2:])
-            pixel_weights = {
-                level: self.epsilon + self.lambda_cos * distance
-                for level, distance in distances.items()
-            }
-            tgt_scores = self.discriminator(tgt_adv)
-            for level, weight in self.adv_weights.items():
-                pixel_weight = pixel_weights[level] if weighted else None
-                if pixel_weight is not None and self.detach_pixel_weight:
-                    pixel_weight = pixel_weight.detach()
-                losses[f'loss_adv.{level}'] = factor * weight * self.gan_loss(
-                    tgt_scores[level], self.source_label, pixel_weight)
-                losses[f'cos_distance.{level}'] = distances[level].detach(
-                ).mean()
-            losses.update(self.weight_discrepancy_losses(factor))
-        log_vars = self.update(seg_optim, losses)
-
-        # 2) discriminator: Eq. 7 on the detached predictions.
-        set_requires_grad(self.discriminator, True)
-        with disc_optim.optim_context(self.discriminator):
-            src_scores = self.discriminator({
-                k: v.detach()
-                for k, v in src_adv.items()
-            })
-            tgt_scores = self.discriminator({
-                k: v.detach()
-                for k, v in tgt_adv.items()
-            })
-            disc_losses = {}
-            for level in self.adv_weights:
-                pixel_weight = (
-                    pixel_weights[level].detach() if weighted else None)
-                disc_losses[f'loss_disc.{level}.source'] = self.gan_loss(
-                    src_scores[level], self.source_label)
-                disc_losses[f'loss_disc.{level}.target'] = self.gan_loss(
-                    tgt_scores[level], self.target_label, pixel_weight)
-        log_vars.update(self.update(disc_optim, disc_losses))
-        log_vars.update(self.discriminator_accuracies(src_scores, tgt_scores))
-        return log_vars
+    def discriminator_pixel_weight(self, outputs: dict, level: str,
+                                   domain: str) -> Optional[Tensor]:
+        """The detached ``epsilon + lambda_cos * R`` on the target term."""
+        weights = outputs['target']['pixel_weights']
+        if domain != 'target' or weights is None:
+            return None
+        return weights[level].detach()

@@ -5,14 +5,14 @@ Cross-domain Semantic Segmentation", ECCV 2020.
 """
 from typing import Dict, Optional, Tuple
 
-from mmengine.optim import OptimWrapperDict
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
-from mmseg.utils import ConfigType, OptConfigType
+from mmseg.utils import ConfigType
 from torch import Tensor
 
 from ..utils.amp import float32_loss
-from .base_uda_segmentor import BaseUDASegmentor, set_requires_grad
+from .adaptsegnet import FEATURE_LEVEL
+from .base_uda_segmentor import BaseUDASegmentor
 
 #: Resolutions at which the domain-encoding losses can be computed.
 LOSS_RESOLUTIONS = ('image', 'feature')
@@ -32,9 +32,11 @@ class FADA(BaseUDASegmentor):
        features of the same forward pass: ``[a_s; 0]`` for source,
        ``[0; a_t]`` for target.
 
-    Logged besides the losses, per domain, from the discriminator step's
-    outputs (before it updates): ``acc_disc.{domain}``, the share of pixels
-    the discriminator puts in the right domain
+    Logged (``docs/en/log_contract.md``): ``loss.segmentor``,
+    ``loss.discriminator``, ``loss_adv.features``,
+    ``loss_disc.features.{domain}`` and, per domain, from the discriminator
+    step's outputs (before it updates): ``acc_disc.features.{domain}``, the
+    share of pixels the discriminator puts in the right domain
     (:meth:`DomainEncodingLoss.domain_accuracy`; near 0.5 on both domains
     it cannot tell them apart), and the class knowledge the encodings carry,
     ``encoding.{domain}.kept`` (share of pixels kept) and
@@ -76,10 +78,9 @@ class FADA(BaseUDASegmentor):
             Defaults to None.
         disc_term_weight (float): Weight of each term of the
             discriminator loss (official code: 0.5). Defaults to 1.0.
-        segmentor_checkpoint (str, optional): Checkpoint of the segmentor to
-            start from (the source-only warm-up).
-        data_preprocessor (dict, optional): See :class:`BaseUDASegmentor`.
-        init_cfg (dict, optional): Initialisation config.
+        **kwargs: ``segmentor_checkpoint`` (the source-only warm-up),
+            ``target_loss``, ``data_preprocessor`` and ``init_cfg`` of
+            :class:`BaseUDASegmentor`.
     """
 
     def __init__(self,
@@ -95,15 +96,9 @@ class FADA(BaseUDASegmentor):
                  loss_resolution: str = 'image',
                  source_ce_temperature: Optional[float] = None,
                  disc_term_weight: float = 1.0,
-                 segmentor_checkpoint: Optional[str] = None,
-                 data_preprocessor: OptConfigType = None,
-                 init_cfg: OptConfigType = None) -> None:
+                 **kwargs) -> None:
         super().__init__(
-            segmentor=segmentor,
-            discriminator=discriminator,
-            segmentor_checkpoint=segmentor_checkpoint,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
+            segmentor=segmentor, discriminator=discriminator, **kwargs)
         if loss_resolution not in LOSS_RESOLUTIONS:
             raise ValueError(f'loss_resolution must be one of '
                              f'{LOSS_RESOLUTIONS}, got {loss_resolution!r}.')
@@ -143,60 +138,54 @@ class FADA(BaseUDASegmentor):
         return disc_logits, class_logits
 
     @float32_loss
-    def source_losses(self, logits: Dict[str, Tensor],
+    def source_losses(self, outputs: dict,
                       data_samples: list) -> Dict[str, Tensor]:
         """Supervised source losses, optionally on tempered logits.
 
         The temperature divides float32 logits, also under autocast.
         """
         if self.source_ce_temperature is not None:
-            logits = {
-                name: value / self.source_ce_temperature
-                for name, value in logits.items()
-            }
-        return self.segmentor_forward.loss_by_logits(logits, data_samples)
+            outputs = dict(
+                outputs,
+                logits={
+                    name: value / self.source_ce_temperature
+                    for name, value in outputs['logits'].items()
+                })
+        return super().source_losses(outputs, data_samples)
 
-    def train_uda_step(self, source: dict, target: dict,
-                       optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
-        seg_optim = optim_wrapper['segmentor']
-        disc_optim = optim_wrapper['discriminator']
-        src_size = source['inputs'].shape[2:]
-        tgt_size = target['inputs'].shape[2:]
+    def adversarial_losses(self, outputs: dict,
+                           batches: dict) -> Dict[str, Tensor]:
+        """Eq. 6: the frozen discriminator's loss on the target features,
+        encoded as source; keeps each domain's features, detached class
+        logits and image size in ``outputs`` for the discriminator."""
+        for domain, out in outputs.items():
+            out['adv'] = self.adapted_features(out)
+            out['class_logits'] = out['logits']['decode_head'].detach()
+            out['size'] = batches[domain]['inputs'].shape[2:]
+        target = outputs['target']
+        disc_logits, class_logits = self.discriminate(target['adv'],
+                                                      target['class_logits'],
+                                                      target['size'])
+        return {
+            f'loss_adv.{FEATURE_LEVEL}':
+            self.adv_weight *
+            self.domain_encoding(disc_logits, class_logits, 'source')
+        }
 
-        # 1) segmentor: source CE + lambda_adv * L_adv (Eq. 2, 6).
-        set_requires_grad(self.discriminator, False)
-        with seg_optim.optim_context(self.segmentor):
-            src_out = self.segmentor(source['inputs'])
-            losses = self.source_losses(src_out['logits'],
-                                        source['data_samples'])
-            tgt_out = self.segmentor(target['inputs'])
-            src_features = self.adapted_features(src_out)
-            tgt_features = self.adapted_features(tgt_out)
-            src_logits = src_out['logits']['decode_head'].detach()
-            tgt_logits = tgt_out['logits']['decode_head'].detach()
+    def discriminator_losses(self, outputs: dict) -> tuple:
+        """Eq. 5 on the detached features, the discriminator's accuracy and
+        the class knowledge of the encodings, per domain."""
+        losses, diagnostics = {}, {}
+        for domain in ('source', 'target'):
+            out = outputs[domain]
             disc_logits, class_logits = self.discriminate(
-                tgt_features, tgt_logits, tgt_size)
-            losses['loss_adv'] = self.adv_weight * self.domain_encoding(
-                disc_logits, class_logits, 'source')
-        log_vars = self.update(seg_optim, losses)
-
-        # 2) discriminator: Eq. 5 on the detached features.
-        set_requires_grad(self.discriminator, True)
-        with disc_optim.optim_context(self.discriminator):
-            disc_losses, diagnostics = {}, {}
-            domains = (('source', src_features, src_logits, src_size),
-                       ('target', tgt_features, tgt_logits, tgt_size))
-            for domain, features, logits, size in domains:
-                disc_logits, class_logits = self.discriminate(
-                    features.detach(), logits, size)
-                disc_losses[f'loss_disc.{domain}'] = (
-                    self.disc_term_weight *
-                    self.domain_encoding(disc_logits, class_logits, domain))
-                diagnostics[f'acc_disc.{domain}'] = (
-                    self.domain_encoding.domain_accuracy(disc_logits, domain))
-                for key, value in self.domain_encoding.knowledge_statistics(
-                        class_logits).items():
-                    diagnostics[f'encoding.{domain}.{key}'] = value
-        log_vars.update(self.update(disc_optim, disc_losses))
-        log_vars.update(diagnostics)
-        return log_vars
+                out['adv'].detach(), out['class_logits'], out['size'])
+            losses[f'loss_disc.{FEATURE_LEVEL}.{domain}'] = (
+                self.disc_term_weight *
+                self.domain_encoding(disc_logits, class_logits, domain))
+            diagnostics[f'acc_disc.{FEATURE_LEVEL}.{domain}'] = (
+                self.domain_encoding.domain_accuracy(disc_logits, domain))
+            for key, value in self.domain_encoding.knowledge_statistics(
+                    class_logits).items():
+                diagnostics[f'encoding.{domain}.{key}'] = value
+        return losses, diagnostics

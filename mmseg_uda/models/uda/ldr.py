@@ -3,11 +3,11 @@
 Yang, An, Wang, Zhu, Yan, Huang, "Label-Driven Reconstruction for Domain
 Adaptation in Semantic Segmentation", ECCV 2020. The translator F is
 :class:`CycleGANTranslator` with ``direction='target_to_source'``, the
-pre-training of M is :class:`LabelReconstructor`; the stages are pipeline
-configs for ``tools/run_pipeline.py`` (``configs/ldr/``).
+pre-training of M is :class:`LabelReconstructor`; the stages are stage
+graphs for ``tools/run_pipeline.py`` (``configs/ldr/``).
 """
 import os.path as osp
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import torch
 from mmengine.optim import OptimWrapper, OptimWrapperDict
@@ -16,12 +16,11 @@ from mmseg.registry import MODELS
 from mmseg.utils import ConfigType, OptConfigType
 from torch import Tensor
 
-from ..translators import ReconstructionLossMixin
-from ..utils import named_update, pixel_normalisation, soft_label_map
-from .base_uda_segmentor import set_requires_grad
-from .bdl import BDL
+from ..losses import LabelReconstructionLoss
+from ..utils import pixel_normalisation, soft_label_map
+from .adaptsegnet import AdaptSegNet
 
-#: The children LDR trains besides BDL's segmentor and discriminator.
+#: The children LDR trains besides the segmentor and its discriminator.
 RECONSTRUCTION_CHILDREN = ('reconstructor', 'recon_discriminator')
 DOMAINS = ('source', 'target')
 
@@ -38,7 +37,7 @@ def _loss_scale(optim_wrapper: OptimWrapper) -> float:
 
 
 @MODELS.register_module()
-class LDR(ReconstructionLossMixin, BDL):
+class LDR(AdaptSegNet):
     """BDL's segmentation step on translated target + label-driven rec.
 
     Children, each with its own optimizer, scheduler and DDP wrapper:
@@ -52,7 +51,8 @@ class LDR(ReconstructionLossMixin, BDL):
     One iteration (Eq. 6, ``min_{G, M} max_{D_k}``):
 
     1. G and M, with D and D_k frozen: ``L_G`` (Eq. 1-2: BDL's source CE,
-       pseudo-label CE and ``lambda * L_adv``, see :class:`BDL`) ``+ alpha
+       pseudo-label CE (``target_loss``) and ``lambda * L_adv``, the step
+       of :class:`BDL`) ``+ alpha
        * (L_adv^s + L_adv^{t->s}) + beta * (L_rec^s + L_rec^{t->s})``, where
        per domain the label map Omega = softmax(upsampled logits / tau)
        (Eq. 3, float32) is reconstructed by M and judged by D_k on [Omega,
@@ -69,10 +69,16 @@ class LDR(ReconstructionLossMixin, BDL):
     ``alpha = beta = 0`` skips M, D_k and the VGG entirely: BDL's step on
     the translated target, the paper's "T->S" ablation.
 
-    Logged: BDL's terms, ``{domain}.loss_rec_gan`` (weighted as M
-    minimises it), ``{domain}.loss_rec_fm``, ``{domain}.loss_rec_vgg``
-    (weighted by beta), ``loss.reconstructor``, ``loss_rec_disc.{domain}``
-    and ``loss.recon_discriminator``.
+    The pix2pixHD terms are the child ``reconstruction_loss``
+    (:class:`LabelReconstructionLoss`, built from ``recon_gan_loss``,
+    ``feature_matching_loss`` and ``perceptual_loss``), shared with the
+    pre-training of M.
+
+    Logged: BDL's terms and ``loss.segmentor`` / ``loss.discriminator``,
+    ``{domain}.loss_rec_gan`` (weighted as M minimises it),
+    ``{domain}.loss_rec_fm``, ``{domain}.loss_rec_vgg`` (weighted by beta),
+    ``loss.reconstructor``, ``loss_rec_disc.{domain}`` and
+    ``loss.recon_discriminator``.
 
     Args:
         segmentor (dict): Any ``EncoderDecoder``-style segmentor config.
@@ -104,17 +110,14 @@ class LDR(ReconstructionLossMixin, BDL):
             it out.
         adv_weights (dict[str, float]): ``lambda`` of Eq. 1 per level
             (paper: 0.001 R101, 1e-4 VGG16). Default: 0.001.
-        target_loss_weight (float): Weight of the pseudo-label CE.
-            Default: 1.0.
-        average_over_kept (bool): Average the pseudo-label CE over the kept
-            pixels (PyTorch's ``CrossEntropyLoss(ignore_index)``, BDL's
-            code) instead of all pixels. Default: True.
-        gan_loss, source_label, target_label: The output-space adversarial
-            loss, see :class:`AdaptSegNet` (vanilla: Eq. 2's log loss).
-        segmentor_checkpoint (str, optional): Checkpoint of G to start
-            from.
-        data_preprocessor (dict, optional): See ``BaseUDASegmentor``.
-        init_cfg (dict, optional): Initialisation config.
+        target_loss (dict): The pseudo-label CE. Default: weight 1,
+            averaged over the kept pixels (PyTorch's
+            ``CrossEntropyLoss(ignore_index)``, BDL's code), no loss on
+            batches without labels.
+        **kwargs: ``gan_loss``, ``source_label``, ``target_label`` (the
+            output-space adversarial loss, see :class:`AdaptSegNet`;
+            vanilla: Eq. 2's log loss); ``segmentor_checkpoint`` (G's start),
+            ``data_preprocessor``, ``init_cfg`` of ``BaseUDASegmentor``.
     """
 
     def __init__(self,
@@ -135,27 +138,18 @@ class LDR(ReconstructionLossMixin, BDL):
                  perceptual_loss: OptConfigType = dict(
                      type='VGGPerceptualLoss'),
                  adv_weights: Dict[str, float] = dict(decode_head=0.001),
-                 target_loss_weight: float = 1.0,
-                 average_over_kept: bool = True,
-                 gan_loss: ConfigType = dict(
-                     type='GANLoss', gan_type='vanilla'),
-                 source_label: float = 1.0,
-                 target_label: float = 0.0,
-                 segmentor_checkpoint: Optional[str] = None,
-                 data_preprocessor: OptConfigType = None,
-                 init_cfg: OptConfigType = None) -> None:
+                 target_loss: ConfigType = dict(
+                     type='PseudoLabelLoss',
+                     loss_weight=1.0,
+                     average_over='kept',
+                     allow_unlabelled=True),
+                 **kwargs) -> None:
         super().__init__(
             segmentor=segmentor,
             discriminator=discriminator,
             adv_weights=adv_weights,
-            target_loss_weight=target_loss_weight,
-            average_over_kept=average_over_kept,
-            gan_loss=gan_loss,
-            source_label=source_label,
-            target_label=target_label,
-            segmentor_checkpoint=segmentor_checkpoint,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
+            target_loss=target_loss,
+            **kwargs)
         if alpha < 0 or beta < 0:
             raise ValueError(f'LDR: alpha and beta must be >= 0, got alpha='
                              f'{alpha}, beta={beta}.')
@@ -164,14 +158,19 @@ class LDR(ReconstructionLossMixin, BDL):
         self.tau = tau
         self.with_reconstruction = bool(alpha or beta)
         self.reconstructor_gan_weight = (
-            alpha if reconstructor_gan_weight is None else
-            reconstructor_gan_weight)
+            alpha
+            if reconstructor_gan_weight is None else reconstructor_gan_weight)
         self.segmentor_rec_scale = segmentor_rec_scale
         self.reconstructor_checkpoint = reconstructor_checkpoint
         self.num_classes = self.model.decode_head.num_classes
-        self.build_reconstruction(
-            self.num_classes, reconstructor, recon_discriminator,
-            recon_gan_loss, feature_matching_loss,
+        self.reconstructor = MODELS.build(reconstructor)
+        self.recon_discriminator = MODELS.build(recon_discriminator)
+        LabelReconstructionLoss.check_channels(
+            type(self).__name__, self.reconstructor, self.recon_discriminator,
+            self.num_classes)
+        self.reconstruction_loss = LabelReconstructionLoss(
+            recon_gan_loss,
+            feature_matching_loss,
             # the T->S ablation never runs the VGG: no weights to load
             perceptual_loss if self.with_reconstruction else None)
         mean, std, rgb = pixel_normalisation(self.data_preprocessor)
@@ -213,9 +212,8 @@ class LDR(ReconstructionLossMixin, BDL):
     # -- pieces -------------------------------------------------------------
     def label_map(self, logits: Tensor, image_size: tuple) -> Tensor:
         """Omega (Eq. 3) of decode-head logits, at image size (float32)."""
-        return soft_label_map(
-            logits, image_size, self.tau,
-            self.segmentor_forward.heads()['decode_head'].align_corners)
+        return soft_label_map(logits, image_size, self.tau,
+                              self.heads['decode_head'].align_corners)
 
     def to_image(self, inputs: Tensor) -> Tensor:
         """Segmentor inputs -> RGB images in [-1, 1] (M's image space)."""
@@ -226,66 +224,82 @@ class LDR(ReconstructionLossMixin, BDL):
         """M(Omega) of preprocessed images: the segmentor's prediction drawn
         as an image (RGB in [-1, 1]); for inference and visualisation.
         """
-        forward = self.segmentor_forward
-        logits = forward(inputs)['logits']['decode_head']
+        segmentor = self.segmentor
+        segmentor = getattr(segmentor, 'module', segmentor)
+        logits = segmentor(inputs)['logits']['decode_head']
         reconstructor = self.reconstructor
         reconstructor = getattr(reconstructor, 'module', reconstructor)
         return reconstructor(self.label_map(logits, inputs.shape[2:]))
 
     # -- training -----------------------------------------------------------
-    def train_uda_step(self, source: dict, target: dict,
-                       optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
+    @property
+    def generator_children(self) -> Tuple[str, ...]:
         if not self.with_reconstruction:  # the T->S ablation: BDL's step
-            return super().train_uda_step(source, target, optim_wrapper)
-        seg_optim = optim_wrapper['segmentor']
-        rec_optim = optim_wrapper['reconstructor']
-        rdisc_optim = optim_wrapper['recon_discriminator']
-        batches = dict(source=source, target=target)
+            return ('segmentor', )
+        return ('segmentor', ) + RECONSTRUCTION_CHILDREN
 
-        # 1) G and M, with D and D_k frozen (D_k trains in 3) on the real
-        # pairs of this forward pass).
-        set_requires_grad(self.discriminator, False)
-        with seg_optim.optim_context(self.segmentor), \
-                rec_optim.optim_context(self.reconstructor), \
-                rdisc_optim.optim_context(self.recon_discriminator):
-            seg_losses, outputs = self.segmentation_losses(source, target)
-            label_maps, leaves, recs, terms = {}, {}, {}, {}
-            for domain, batch in batches.items():
-                label_maps[domain] = self.label_map(
-                    outputs[domain]['logits']['decode_head'],
-                    batch['inputs'].shape[2:])
-                # G's graph ends here; M's backward gives dL/dOmega
-                leaves[domain] = label_maps[domain].detach().requires_grad_()
-                recs[domain] = self.reconstruct_and_judge(
-                    leaves[domain], self.to_image(batch['inputs']))
-                terms[domain] = self.reconstruction_losses(recs[domain])
-        log_vars, grads = self.update_reconstructor(rec_optim, terms, leaves)
-        seg_loss, seg_log_vars = self.parse_losses(seg_losses)
+    @property
+    def adversary_children(self) -> Tuple[str, ...]:
+        if not self.with_reconstruction:
+            return ('discriminator', )
+        return ('discriminator', 'recon_discriminator')
+
+    def extra_losses(self, outputs: dict, batches: dict) -> Dict[str, Tensor]:
+        """Reconstruct both domains' label maps Omega and judge them.
+
+        G's graph ends at each Omega: M runs on a detached leaf, so that
+        M's backward in :meth:`update_generators` gives dL/dOmega, which
+        G's backward then uses. Keeps Omega, the leaf, the judged pair and
+        M's unweighted terms in ``outputs[domain]``; returns no term of G's
+        own loss.
+        """
+        if not self.with_reconstruction:
+            return {}
+        for domain in DOMAINS:
+            out, inputs = outputs[domain], batches[domain]['inputs']
+            out['label_map'] = self.label_map(out['logits']['decode_head'],
+                                              inputs.shape[2:])
+            out['leaf'] = out['label_map'].detach().requires_grad_()
+            out['rec'] = self.reconstruction_loss.judge(
+                self.reconstructor, self.recon_discriminator, out['leaf'],
+                self.to_image(inputs))
+            out['rec_terms'] = self.reconstruction_loss.generator_terms(
+                out['rec'])
+        return {}
+
+    def update_generators(self, optim_wrapper: OptimWrapperDict,
+                          losses: Dict[str, Tensor],
+                          outputs: dict) -> Dict[str, Tensor]:
+        """Step M, then G on its loss plus the reconstruction link."""
+        if not self.with_reconstruction:
+            return super().update_generators(optim_wrapper, losses, outputs)
+        log_vars, grads = self.update_reconstructor(
+            optim_wrapper['reconstructor'],
+            {d: outputs[d]['rec_terms']
+             for d in DOMAINS}, {d: outputs[d]['leaf']
+                                 for d in DOMAINS})
+        seg_loss, seg_log_vars = self.parse_losses(losses)
         link = self.segmentor_rec_scale * sum(
-            (label_maps[d] * grads[d]).sum() for d in DOMAINS)
-        seg_optim.update_params(seg_loss + link)
+            (outputs[d]['label_map'] * grads[d]).sum() for d in DOMAINS)
+        optim_wrapper['segmentor'].update_params(seg_loss + link)
+        seg_log_vars['loss.segmentor'] = seg_log_vars.pop('loss')
         log_vars.update(seg_log_vars)
-
-        # 2) the output-space discriminator, as BDL
-        log_vars.update(
-            self.discriminator_step(outputs, optim_wrapper['discriminator']))
-
-        # 3) D_1..3 on the real pairs of 1) and the detached reconstructions
-        with rdisc_optim.optim_context(self.recon_discriminator):
-            disc_losses = {
-                f'loss_rec_disc.{domain}':
-                self.recon_discriminator_loss(recs[domain])
-                for domain in DOMAINS
-            }
-        log_vars.update(
-            named_update(self, rdisc_optim, disc_losses,
-                         'recon_discriminator'))
         return log_vars
 
-    def update_reconstructor(
-            self, rec_optim: OptimWrapper, terms: Dict[str, Dict[str,
-                                                                 Tensor]],
-            leaves: Dict[str, Tensor]) -> tuple:
+    def adversary_losses(self, name: str, outputs: dict) -> tuple:
+        if name != 'recon_discriminator':
+            return super().adversary_losses(name, outputs)
+        # D_1..3 on the real pairs of step 1 and the detached reconstructions
+        return {
+            f'loss_rec_disc.{domain}':
+            self.reconstruction_loss.discriminator_loss(
+                self.recon_discriminator, outputs[domain]['rec'])
+            for domain in DOMAINS
+        }, {}
+
+    def update_reconstructor(self, rec_optim: OptimWrapper,
+                             terms: Dict[str, Dict[str, Tensor]],
+                             leaves: Dict[str, Tensor]) -> tuple:
         """Step M on its loss; return the log vars and dL/dOmega for G.
 
         G's share of the reconstruction loss is ``alpha * GAN + beta *
@@ -312,7 +326,7 @@ class LDR(ReconstructionLossMixin, BDL):
         if self.reconstructor_gan_weight != self.alpha:
             grads = torch.autograd.grad(
                 scale * g_loss, [leaves[d] for d in order], retain_graph=True)
-        log_vars = named_update(self, rec_optim, m_losses, 'reconstructor')
+        log_vars = self.update(rec_optim, m_losses, 'reconstructor')
         if grads is None:  # M's backward reached the leaves
             grads = [leaves[d].grad for d in order]
         return log_vars, {d: g / scale for d, g in zip(order, grads)}

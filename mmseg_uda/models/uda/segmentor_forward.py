@@ -4,10 +4,9 @@ from typing import Dict
 import torch.nn as nn
 from mmengine.model import BaseModule
 from mmseg.models.segmentors import BaseSegmentor
-from mmseg.utils import SampleList
 from torch import Tensor
 
-from ..utils.amp import float32_loss
+from ..utils.segmentor_heads import segmentor_heads
 
 
 class SegmentorForward(BaseModule):
@@ -38,19 +37,6 @@ class SegmentorForward(BaseModule):
                 'yet; use an EncoderDecoder segmentor.')
         self.model = model
 
-    def heads(self) -> Dict[str, nn.Module]:
-        """Name -> head: ``decode_head`` and ``auxiliary_head[.i]``."""
-        heads = {'decode_head': self.model.decode_head}
-        aux = getattr(self.model, 'auxiliary_head', None)
-        if isinstance(aux, nn.ModuleList):
-            heads.update({
-                f'auxiliary_head.{i}': head
-                for i, head in enumerate(aux)
-            })
-        elif aux is not None:
-            heads['auxiliary_head'] = aux
-        return heads
-
     def forward(self, inputs: Tensor) -> Dict[str, object]:
         """Return features, the logits of every head and of their branches.
 
@@ -63,7 +49,7 @@ class SegmentorForward(BaseModule):
         """
         features = self.model.extract_feat(inputs)
         logits, branch_logits = {}, {}
-        for name, head in self.heads().items():
+        for name, head in segmentor_heads(self.model).items():
             if hasattr(head, 'forward_branches'):
                 branch_logits[name] = head.forward_branches(features)
                 logits[name] = sum(branch_logits[name])
@@ -71,29 +57,3 @@ class SegmentorForward(BaseModule):
                 logits[name] = head(features)
         return dict(
             features=features, logits=logits, branch_logits=branch_logits)
-
-    @staticmethod
-    def loss_prefix(head_name: str) -> str:
-        """``decode`` / ``aux`` / ``aux_{i}``: the loss-name prefix of a head.
-        """
-        if head_name == 'decode_head':
-            return 'decode'
-        return head_name.replace('auxiliary_head', 'aux').replace('.', '_')
-
-    @float32_loss
-    def loss_by_logits(self, logits: Dict[str, Tensor],
-                       data_samples: SampleList) -> Dict[str, Tensor]:
-        """Supervised losses of every head, named as ``EncoderDecoder`` does.
-
-        Keys are ``decode.*`` for the decode head and ``aux.*`` (or
-        ``aux_{i}.*``) for auxiliary heads; each head applies its own
-        ``loss_decode`` weights (e.g. 0.1 for AdaptSegNet's conv4 head).
-        The logits are upsampled and compared in float32, also under
-        autocast (as mmseg 0.x's ``force_fp32`` did for its heads).
-        """
-        losses = {}
-        for name, head in self.heads().items():
-            head_losses = head.loss_by_feat(logits[name], data_samples)
-            prefix = self.loss_prefix(name)
-            losses.update({f'{prefix}.{k}': v for k, v in head_losses.items()})
-        return losses

@@ -35,7 +35,8 @@ def seg_checkpoint(tmp_path):
 def test_children_and_logged_losses():
     model, optim = build_translator()
     assert [name for name, _ in model.named_children()] == [
-        'data_preprocessor', 'generators', 'discriminators', 'gan_loss'
+        'data_preprocessor', 'generators', 'discriminators', 'gan_loss',
+        'pools'
     ]
     log_vars = model.train_step(batch(), optim)
     expected = {
@@ -146,7 +147,8 @@ def test_checkpoint_holds_the_translator_but_not_the_segmentor(seg_checkpoint):
     model, _ = build_translator(**consistency_cfg(path))
     keys = set(model.state_dict())
     assert keys and all(
-        k.split('.')[0] in ('generators', 'discriminators') for k in keys)
+        k.split('.')[0] in ('generators', 'discriminators', 'pools')
+        for k in keys)
     # ... and a model built from the same config loads it strictly
     other = MODELS.build(translator_cfg(**consistency_cfg(path)))
     other.load_state_dict(model.state_dict(), strict=True)

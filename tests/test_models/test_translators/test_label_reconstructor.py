@@ -85,9 +85,10 @@ def test_weights_of_the_pix2pixhd_terms(make_uda_batch):
     model, optim_wrapper = build(gan_weight=0.5, rec_weight=3.)
     data = model.data_preprocessor(labelled_batch(make_uda_batch), True)
     with torch.no_grad():
-        rec = model.reconstruct_and_judge(
+        rec = model.reconstruction_loss.judge(
+            model.reconstructor, model.recon_discriminator,
             model.label_maps(data['data_samples']), data['inputs'])
-        terms = model.reconstruction_losses(rec)
+        terms = model.reconstruction_loss.generator_terms(rec)
     log_vars = model.train_step(labelled_batch(make_uda_batch), optim_wrapper)
     torch.testing.assert_close(log_vars['loss_gan'], 0.5 * terms['loss_gan'])
     torch.testing.assert_close(log_vars['loss_fm'], 3. * terms['loss_fm'])

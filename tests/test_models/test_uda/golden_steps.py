@@ -24,11 +24,11 @@ HERE = osp.dirname(osp.abspath(__file__))
 sys.path.insert(0, osp.dirname(osp.dirname(HERE)))  # tests/
 sys.path.insert(0, osp.join(osp.dirname(HERE), 'test_translators'))
 
-from translator_test_utils import (build_optim, consistency_cfg,  # noqa: E402
-                                   save_segmentor_checkpoint, translator_cfg)
-from uda_test_utils import (acm_segmentor_cfg,  # noqa: E402
-                            build_ldr_optim_wrapper, build_uda_optim_wrapper,
-                            ldr_cfg, make_uda_batch, toy_segmentor_cfg)
+from translator_test_utils import (  # noqa: E402 isort:skip
+    build_optim, consistency_cfg, save_segmentor_checkpoint, translator_cfg)
+from uda_test_utils import (  # noqa: E402 isort:skip
+    acm_segmentor_cfg, build_ldr_optim_wrapper, build_uda_optim_wrapper,
+    ldr_cfg, make_uda_batch, toy_segmentor_cfg)
 
 GOLDEN_FILE = osp.join(HERE, 'golden_steps.json')
 NUM_STEPS = 3
@@ -231,8 +231,9 @@ def run_case(name: str) -> dict:
 
 
 def main() -> None:
-    import mmseg_uda  # noqa: F401
     from mmengine.registry import init_default_scope
+
+    import mmseg_uda  # noqa: F401
     init_default_scope('mmseg')
     os.environ.setdefault('OMP_NUM_THREADS', '1')
     record = {name: run_case(name) for name in CASES}

@@ -61,9 +61,10 @@ def test_without_pseudo_labels_it_trains_eq_1(toy_segmentor_cfg,
     batch = make_uda_batch(seed=1)
     log_vars = model.train_step(copy.deepcopy(batch), optim_wrapper)
     assert set(log_vars) == {
-        'decode.loss_ce', 'decode.acc_seg', 'loss_adv.decode_head',
-        'loss_disc.decode_head', 'loss', 'acc_disc.decode_head.source',
-        'acc_disc.decode_head.target'
+        'source.decode.loss_ce', 'source.decode.acc_seg',
+        'loss_adv.decode_head', 'loss_disc.decode_head.source',
+        'loss_disc.decode_head.target', 'loss.segmentor', 'loss.discriminator',
+        'acc_disc.decode_head.source', 'acc_disc.decode_head.target'
     }
     logits = recompute(model, batch)
     disc = model.discriminator.levels['decode_head']
@@ -81,12 +82,16 @@ def test_pseudo_labels_add_eq_9(toy_segmentor_cfg, make_uda_batch,
         segmentor,
         seg_lr=0.,
         disc_lr=0.,
-        target_loss_weight=0.5,
-        average_over_kept=average_over_kept)
+        target_loss=dict(
+            type='PseudoLabelLoss',
+            loss_weight=0.5,
+            average_over='kept' if average_over_kept else 'all'))
     batch = with_pseudo_labels(make_uda_batch(seed=2))
     log_vars = model.train_step(copy.deepcopy(batch), optim_wrapper)
-    assert {'target.decode.loss_ce', 'loss_adv.decode_head',
-            'decode.loss_ce'} <= set(log_vars)
+    assert {
+        'target.decode.loss_ce', 'loss_adv.decode_head',
+        'source.decode.loss_ce'
+    } <= set(log_vars)
     target_logits = recompute(model, batch)['target']
     labels = torch.cat(
         [s.gt_sem_seg.data for s in batch['target']['data_samples']])
@@ -103,7 +108,7 @@ def test_labels_on_part_of_a_batch_are_an_error(toy_segmentor_cfg,
     model, optim_wrapper = build_bdl(toy_segmentor_cfg)
     batch = with_pseudo_labels(make_uda_batch())
     del batch['target']['data_samples'][1].gt_sem_seg
-    with pytest.raises(ValueError, match='only some target samples'):
+    with pytest.raises(ValueError, match='Only some target samples'):
         model.train_step(batch, optim_wrapper)
 
 
@@ -141,9 +146,8 @@ def test_no_redundant_forward(toy_segmentor_cfg, make_uda_batch):
     model.model.backbone.register_forward_hook(
         lambda module, inputs, output: segmentor_calls.append(inputs[0].shape))
     disc = model.discriminator.levels['decode_head']
-    disc.register_forward_hook(
-        lambda module, inputs, output: disc_calls.append(
-            inputs[0].requires_grad))
+    disc.register_forward_hook(lambda module, inputs, output: disc_calls.
+                               append(inputs[0].requires_grad))
     model.train_step(
         with_pseudo_labels(make_uda_batch(batch_size=2)), optim_wrapper)
     assert [s[0] for s in segmentor_calls] == [2, 2]
@@ -154,7 +158,12 @@ def test_no_redundant_forward(toy_segmentor_cfg, make_uda_batch):
 
 BDL_CONFIGS = sorted(
     glob.glob(osp.join(REPO_ROOT, 'configs/bdl/bdl_r101_*.py')))
-BDL_MODEL_CONFIGS = [c for c in BDL_CONFIGS if not c.endswith('pipeline.py')]
+#: The paper's settings; ``-official`` / ``-deeplab-init`` configs reproduce
+#: the released networks (tests/test_tools/test_model_converters.py).
+BDL_MODEL_CONFIGS = [
+    c for c in BDL_CONFIGS
+    if not c.endswith(('pipeline.py', '-official.py', '-deeplab-init.py'))
+]
 
 
 def test_paper_configs_carry_the_paper_settings():
@@ -163,11 +172,13 @@ def test_paper_configs_carry_the_paper_settings():
         cfg = Config.fromfile(config)
         assert cfg.model.type == 'BDL'
         assert dict(cfg.model.adv_weights) == dict(decode_head=0.001)
-        assert cfg.model.target_loss_weight == 1.0
-        assert cfg.model.average_over_kept is False  # Eq. 9: all pixels
+        target_loss = cfg.model.get('target_loss', {})
+        assert target_loss.get('loss_weight', 1.0) == 1.0
+        # Eq. 9: all pixels (the class default, unless a config says so)
+        assert target_loss.get('average_over', 'all') == 'all'
         seg = cfg.optim_wrapper.segmentor.optimizer
-        assert (seg.type, seg.lr, seg.momentum, seg.weight_decay) == (
-            'SGD', 2.5e-4, 0.9, 5e-4)
+        assert (seg.type, seg.lr, seg.momentum,
+                seg.weight_decay) == ('SGD', 2.5e-4, 0.9, 5e-4)
         disc = cfg.optim_wrapper.discriminator.optimizer
         assert (disc.type, disc.lr, tuple(disc.betas)) == ('Adam', 1e-4,
                                                            (0.9, 0.99))

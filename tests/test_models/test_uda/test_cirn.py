@@ -1,7 +1,6 @@
 import copy
 import functools
 import glob
-import importlib.util
 import math
 import os.path as osp
 
@@ -13,7 +12,7 @@ from mmengine.config import Config
 from mmengine.logging import MessageHub
 from mmengine.optim import build_optim_wrapper
 from mmseg.registry import MODELS
-from uda_test_utils import REPO_ROOT, acm_segmentor_cfg
+from uda_test_utils import REPO_ROOT, acm_segmentor_cfg, load_tool
 
 from mmseg_uda.models import CIRN, SelfTraining
 
@@ -57,7 +56,7 @@ def test_train_step_updates_and_logs_every_term(make_uda_batch):
     disc_before = params_of(model.discriminator)
     log_vars = model.train_step(make_uda_batch(), optim_wrapper)
     assert {
-        'decode.loss_ce', 'aux.loss_ce', 'loss_adv.decode_head',
+        'source.decode.loss_ce', 'source.aux.loss_ce', 'loss_adv.decode_head',
         'loss_weight_discrepancy.decode_head', 'cos_distance.decode_head',
         'loss_disc.decode_head.source', 'loss_disc.decode_head.target',
         'acc_disc.decode_head.source', 'acc_disc.decode_head.target'
@@ -131,7 +130,7 @@ def test_losses_follow_equations_6_to_8(make_uda_batch, progress, iteration,
         w1 = torch.cat([p.flatten() for p in head.aspp_branches.parameters()])
         w2 = torch.cat([p.flatten() for p in head.acm_branches.parameters()])
         wd = damping * 0.02 * (w1 @ w2 / (w1.norm() * w2.norm()) + 1)
-    torch.testing.assert_close(log_vars['decode.loss_ce'], seg)
+    torch.testing.assert_close(log_vars['source.decode.loss_ce'], seg)
     torch.testing.assert_close(log_vars['cos_distance.decode_head'], r.mean())
     torch.testing.assert_close(log_vars['loss_adv.decode_head'], adv)
     torch.testing.assert_close(log_vars['loss_disc.decode_head.source'], d_src)
@@ -170,7 +169,7 @@ def test_seg_loss_each_is_clans_sum_of_two_cross_entropies(make_uda_batch):
     model, optim_wrapper = build_cirn(
         acm_segmentor_cfg(), seg_lr=0., disc_lr=0., seg_loss='each')
     log_vars = model.train_step(copy.deepcopy(batch), optim_wrapper)
-    assert 'decode.loss_ce' not in log_vars
+    assert 'source.decode.loss_ce' not in log_vars
     head = model.model.decode_head
     with torch.no_grad():
         data = model.data_preprocessor(batch['source'], True)
@@ -180,9 +179,10 @@ def test_seg_loss_each_is_clans_sum_of_two_cross_entropies(make_uda_batch):
             [s.gt_sem_seg.data[0] for s in data['data_samples']])
         for name, logits in zip(('c', 'acm'), branches):
             logits = F.interpolate(logits, (32, 64), mode='bilinear')
-            torch.testing.assert_close(log_vars[f'decode.{name}.loss_ce'],
-                                       F.cross_entropy(logits, labels))
-    assert 'aux.loss_ce' in log_vars
+            torch.testing.assert_close(
+                log_vars[f'source.decode.{name}.loss_ce'],
+                F.cross_entropy(logits, labels))
+    assert 'source.aux.loss_ce' in log_vars
 
 
 def head_grads(model, optim_wrapper, batch):
@@ -469,7 +469,7 @@ def test_stage2_checkpoint_loads_into_stage3(tmp_path, make_uda_batch):
     labelled['source'] = copy.deepcopy(batch)
     log_vars = stage3.train_step(labelled, optim_wrapper)
     assert set(log_vars) == {
-        'loss', 'target.decode.loss_ce', 'target.decode.acc_seg'
+        'loss.segmentor', 'target.decode.loss_ce', 'target.decode.acc_seg'
     }
 
 
@@ -489,13 +489,10 @@ def test_toy_configs_build_and_train_a_step(make_uda_batch):
 
 def test_pipeline_configs_chain_the_stages(tmp_path):
     """The stages as tools/run_pipeline.py resolves them."""
-    spec = importlib.util.spec_from_file_location(
-        'run_pipeline', osp.join(REPO_ROOT, 'tools', 'run_pipeline.py'))
-    runner = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(runner)
+    runner = load_tool('run_pipeline')
     for name in ('cirn_r101_gta2cs', 'cirn_r101_synthia2cs',
                  'cirn_r18_toy-gta2cs'):
-        pipeline = runner.Pipeline(
+        pipeline = runner.build_runner(
             runner.parse_args([
                 osp.join(REPO_ROOT, 'configs', 'cirn', name + '_pipeline.py'),
                 '--work-root',
@@ -509,9 +506,9 @@ def test_pipeline_configs_chain_the_stages(tmp_path):
         options = by_name['self_training']['cfg_options']
         assert options['model.segmentor_checkpoint'] == (
             pipeline.outputs['acm']['checkpoint'])
-        assert options['train_dataloader.dataset.target.data_prefix'
-                       '.seg_map_path'] == pipeline.outputs['labels'][
-                           'out_dir']
+        assert options[
+            'train_dataloader.dataset.target.data_prefix'
+            '.seg_map_path'] == pipeline.outputs['labels']['out_dir']
         assert by_name['labels']['args'][:2] == ['--policy', 'class-median']
         # stage 2 trains on the CIR images
         assert by_name['acm']['cfg_options'][

@@ -73,9 +73,12 @@ def test_each_optimizer_updates_only_its_own_child(toy_segmentor_cfg,
         for term in ('gan', 'fm', 'vgg'):
             assert torch.isfinite(log_vars[f'{domain}.loss_rec_{term}'])
         assert f'loss_rec_disc.{domain}' in log_vars
-    assert {'decode.loss_ce', 'target.decode.loss_ce', 'loss_adv.decode_head',
-            'loss_disc.decode_head', 'loss.reconstructor',
-            'loss.recon_discriminator'} <= set(log_vars)
+    assert {
+        'source.decode.loss_ce', 'target.decode.loss_ce',
+        'loss_adv.decode_head', 'loss_disc.decode_head.source',
+        'loss_disc.decode_head.target', 'loss.segmentor', 'loss.discriminator',
+        'loss.reconstructor', 'loss.recon_discriminator'
+    } <= set(log_vars)
 
 
 def count_forwards(model):
@@ -96,8 +99,9 @@ def count_forwards(model):
         # forward_features, not forward, runs the layers
         scale.layers[0].register_forward_hook(
             counter(f'recon_discriminator.{k}'))
-    if model.perceptual_loss is not None:
-        model.perceptual_loss.vgg.register_forward_hook(counter('vgg'))
+    if model.reconstruction_loss.perceptual_loss is not None:
+        model.reconstruction_loss.perceptual_loss.vgg.register_forward_hook(
+            counter('vgg'))
     return calls
 
 
@@ -116,8 +120,10 @@ def test_every_image_goes_through_each_network_once(toy_segmentor_cfg,
         'discriminator': 3,
         # D_k per domain: the real pair once (FM targets and D_k's own
         # loss), the reconstruction in M's term and, detached, in D_k's
-        **{f'recon_discriminator.{k}': 6
-           for k in range(3)}
+        **{
+            f'recon_discriminator.{k}': 6
+            for k in range(3)
+        }
     }
 
 
@@ -125,7 +131,7 @@ def test_alpha_beta_zero_skips_the_reconstruction(toy_segmentor_cfg,
                                                   make_uda_batch):
     model, optim_wrapper = build_ldr(
         plain_segmentor(toy_segmentor_cfg), alpha=0., beta=0.)
-    assert model.perceptual_loss is None
+    assert model.reconstruction_loss.perceptual_loss is None
     calls = count_forwards(model)
     untouched = {c: flat(getattr(model, c)) for c in CHILDREN[2:]}
     trained = {c: flat(getattr(model, c)) for c in CHILDREN[:2]}
@@ -147,14 +153,17 @@ def reference_gradients(model, batch, alpha, beta):
     source = model.data_preprocessor(batch['source'], True)
     target = model.data_preprocessor(batch['target'], True)
     set_requires_grad(model.discriminator, False)
-    losses, outputs = model.segmentation_losses(source, target)
+    model.with_reconstruction = False  # the segmentation terms only
+    losses, outputs = model.generator_losses(
+        dict(source=source, target=target))
     total, _ = model.parse_losses(losses)
     for domain, data in (('source', source), ('target', target)):
         omega = model.label_map(outputs[domain]['logits']['decode_head'],
                                 data['inputs'].shape[2:])
-        rec = model.reconstruct_and_judge(omega, model.to_image(
-            data['inputs']))
-        terms = model.reconstruction_losses(rec)
+        rec = model.reconstruction_loss.judge(model.reconstructor,
+                                              model.recon_discriminator, omega,
+                                              model.to_image(data['inputs']))
+        terms = model.reconstruction_loss.generator_terms(rec)
         total = total + alpha * terms['loss_gan'] + beta * (
             terms['loss_fm'] + terms['loss_vgg'])
     total.backward()
@@ -216,8 +225,7 @@ def test_reconstructor_gan_weight_changes_only_ms_gradient(
             tau=0.3,
             reconstructor_gan_weight=weight)
         _, grads[weight] = spy_steps(model, optim_wrapper)
-        model.train_step(
-            with_pseudo_labels(make_uda_batch()), optim_wrapper)
+        model.train_step(with_pseudo_labels(make_uda_batch()), optim_wrapper)
     assert_grads_close(grads[1.0]['segmentor'], grads[None]['segmentor'])
     assert any(not torch.allclose(a, b) for a, b in zip(
         grads[1.0]['reconstructor'], grads[None]['reconstructor']))
@@ -226,7 +234,10 @@ def test_reconstructor_gan_weight_changes_only_ms_gradient(
 def test_the_vgg_is_in_no_state_dict_and_no_optimizer(toy_segmentor_cfg):
     model, optim_wrapper = build_ldr(plain_segmentor(toy_segmentor_cfg))
     assert not any('vgg' in key for key in model.state_dict())
-    vgg = {id(p) for p in model.perceptual_loss.vgg.parameters()}
+    vgg = {
+        id(p)
+        for p in model.reconstruction_loss.perceptual_loss.vgg.parameters()
+    }
     assert vgg
     for wrapper in optim_wrapper.values():
         for group in wrapper.optimizer.param_groups:
@@ -234,8 +245,7 @@ def test_the_vgg_is_in_no_state_dict_and_no_optimizer(toy_segmentor_cfg):
     assert sorted(optim_wrapper.keys()) == sorted(CHILDREN)
 
 
-def test_m_and_d_k_start_from_their_pre_training(toy_segmentor_cfg,
-                                                 tmp_path):
+def test_m_and_d_k_start_from_their_pre_training(toy_segmentor_cfg, tmp_path):
     cfg = ldr_cfg(plain_segmentor(toy_segmentor_cfg))
     pretrained = MODELS.build(
         dict(
@@ -312,16 +322,16 @@ def test_paper_configs_carry_the_paper_settings():
         ablation = 't2s-only' in config
         assert (model.alpha, model.beta) == ((0., 0.) if ablation else
                                              (0.001, 10.0))
-        tau = float(config.split('-tau')[1][:-3]) if '-tau' in config else (
-            0.001)
+        tau = float(
+            config.split('-tau')[1][:-3]) if '-tau' in config else (0.001)
         assert model.tau == tau
         assert dict(model.adv_weights) == dict(decode_head=0.001)
         assert model.gan_loss.gan_type == 'vanilla'  # Eq. 2's log loss
         assert model.reconstructor.num_blocks == 9
         assert model.recon_discriminator.num_scales == 3
         seg = cfg.optim_wrapper.segmentor.optimizer
-        assert (seg.type, seg.lr, seg.momentum, seg.weight_decay) == (
-            'SGD', 2.5e-4, 0.9, 5e-4)
+        assert (seg.type, seg.lr, seg.momentum,
+                seg.weight_decay) == ('SGD', 2.5e-4, 0.9, 5e-4)
         for key in ('reconstructor', 'recon_discriminator'):
             optimizer = cfg.optim_wrapper[key].optimizer
             assert (optimizer.type, optimizer.lr,
@@ -368,7 +378,6 @@ def test_paper_configs_run_one_iteration(config, make_uda_batch):
         assert not torch.equal(before[child], flat(getattr(model, child)))
 
 
-def test_the_optimizer_builder_helper_matches_the_children(
-        toy_segmentor_cfg):
+def test_the_optimizer_builder_helper_matches_the_children(toy_segmentor_cfg):
     model = MODELS.build(ldr_cfg(plain_segmentor(toy_segmentor_cfg)))
     assert sorted(build_ldr_optim_wrapper(model).keys()) == sorted(CHILDREN)

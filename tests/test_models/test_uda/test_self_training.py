@@ -44,11 +44,13 @@ def test_train_step_weights_the_target_loss(toy_segmentor_cfg, make_uda_batch):
     for weight in (1.0, 0.25):
         torch.manual_seed(0)
         model, optim_wrapper = build_self_training(
-            toy_segmentor_cfg, lr=0., target_loss_weight=weight)
+            toy_segmentor_cfg,
+            lr=0.,
+            target_loss=dict(type='PseudoLabelLoss', loss_weight=weight))
         logs[weight] = model.train_step(copy.deepcopy(batch), optim_wrapper)
     assert {
         'source.decode.loss_ce', 'source.aux.loss_ce', 'target.decode.loss_ce',
-        'target.aux.loss_ce', 'loss'
+        'target.aux.loss_ce', 'loss.segmentor'
     } <= set(logs[1.0])
     torch.testing.assert_close(logs[0.25]['source.decode.loss_ce'],
                                logs[1.0]['source.decode.loss_ce'])
@@ -58,7 +60,7 @@ def test_train_step_weights_the_target_loss(toy_segmentor_cfg, make_uda_batch):
     torch.testing.assert_close(logs[0.25]['target.decode.acc_seg'],
                                logs[1.0]['target.decode.acc_seg'])
     terms = [v for k, v in logs[1.0].items() if k.endswith('loss_ce')]
-    torch.testing.assert_close(logs[1.0]['loss'], sum(terms))
+    torch.testing.assert_close(logs[1.0]['loss.segmentor'], sum(terms))
 
 
 @pytest.mark.parametrize('average_over_kept', [True, False])
@@ -67,7 +69,11 @@ def test_target_cross_entropy_ignores_255(toy_segmentor_cfg, make_uda_batch,
     batch = labelled_batch(make_uda_batch)
     torch.manual_seed(0)
     model, optim_wrapper = build_self_training(
-        toy_segmentor_cfg, lr=0., average_over_kept=average_over_kept)
+        toy_segmentor_cfg,
+        lr=0.,
+        target_loss=dict(
+            type='PseudoLabelLoss',
+            average_over='kept' if average_over_kept else 'all'))
     log_vars = model.train_step(copy.deepcopy(batch), optim_wrapper)
     target = model.data_preprocessor(batch['target'], True)
     with torch.no_grad():
@@ -119,7 +125,8 @@ def test_target_only_and_missing_labels(toy_segmentor_cfg, make_uda_batch):
 @pytest.mark.parametrize(
     'config',
     sorted(
-        c for c in glob.glob(osp.join(REPO_ROOT, 'configs/self_training/*.py'))
+        c
+        for c in glob.glob(osp.join(REPO_ROOT, 'configs/self_training/*.py'))
         if not c.endswith('_pipeline.py')))  # stage lists, not models
 def test_configs_build(config):
     cfg = Config.fromfile(config)
