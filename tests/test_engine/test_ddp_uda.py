@@ -6,20 +6,43 @@ import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
+from mmengine.logging import MessageHub
 from mmengine.model import MMSeparateDistributedDataParallel
+from mmengine.optim import build_optim_wrapper
+from mmseg.registry import MODELS
 from uda_test_utils import (acm_segmentor_cfg, build_adaptsegnet, build_cirn,
                             build_ldr, build_ldr_optim_wrapper,
                             build_uda_optim_wrapper, make_uda_batch,
                             toy_segmentor_cfg)
 
+
+def build_dacs() -> tuple:
+    """A small DACS (no optimizer here: see :func:`dacs_optim_wrapper`)."""
+    model = MODELS.build(dict(type='DACS', segmentor=toy_segmentor_cfg()))
+    model.init_weights()
+    return model, None
+
+
+def dacs_optim_wrapper(model, seg_lr: float, disc_lr: float):
+    """SGD for the student; the teacher has no optimizer."""
+    return build_optim_wrapper(
+        model,
+        dict(
+            constructor='MultiOptimWrapperConstructor',
+            segmentor=dict(
+                type='OptimWrapper',
+                optimizer=dict(type='SGD', lr=seg_lr, momentum=0.9))))
+
+
 #: The UDA models under test, built on every rank.
 BUILDERS = dict(
     adaptsegnet=lambda: build_adaptsegnet(toy_segmentor_cfg()),
+    dacs=build_dacs,
     cirn=lambda: build_cirn(acm_segmentor_cfg()),
     ldr=lambda: build_ldr(dict(toy_segmentor_cfg(), auxiliary_head=None)))
 #: Optimizers of a model whose children differ from segmentor +
 #: discriminator (model, segmentor lr, discriminator lr).
-OPTIMIZERS = dict(ldr=build_ldr_optim_wrapper)
+OPTIMIZERS = dict(ldr=build_ldr_optim_wrapper, dacs=dacs_optim_wrapper)
 
 
 def _free_port() -> int:
@@ -46,10 +69,13 @@ GROUPS = dict(
     segmentor=('segmentor.', ),
     output_discriminator=('levels.decode_head.', ),
     reconstructor=('reconstructor.', ),
-    recon_discriminator=('recon_discriminator.', ))
+    recon_discriminator=('recon_discriminator.', ),
+    # DACS: the student and its EMA teacher (updated from the student)
+    teacher=('teacher.', ))
 #: The groups compared separately, per method.
 CHECKED_GROUPS = dict(
     adaptsegnet=('all', ),
+    dacs=('segmentor', 'teacher'),
     cirn=('all', 'acm', 'discriminator'),
     ldr=('segmentor', 'output_discriminator', 'reconstructor',
          'recon_discriminator'))
@@ -76,6 +102,8 @@ def _worker(rank: int, world_size: int, port: int, sync: bool, out_dir: str,
         wrapped = model
         optim_wrapper = build_optimizers(model, 0.01, 1e-3)
     for step in range(3):  # every rank sees different data
+        # the iteration, as the runner sets it (DACS' EMA ramp reads it)
+        MessageHub.get_current_instance().update_info('iter', step)
         wrapped.train_step(
             make_uda_batch(seed=100 * rank + step), optim_wrapper)
     # Each rank writes its own file: a collective on Python tensors right

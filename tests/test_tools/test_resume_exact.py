@@ -1,15 +1,14 @@
 """``tools/train.py --resume`` continues exactly as an uninterrupted run.
 
-For every model of the project: N iterations in one go versus a run of the
-same config stopped after N/2 (as a killed job stops after its last
-checkpoint) and resumed with ``--resume`` up to N, on the tiny toy
-benchmark; the final parameters, buffers and image pools must be
-bit-identical. The translators run with ``pool_size=2`` and batch 1, so
+For every model of the project (DACS with its teacher): N iterations in
+one go versus a run of the same config stopped after N/2 (as a killed job
+stops after its last checkpoint) and resumed with ``--resume`` up to N, on
+the tiny toy benchmark; the final parameters, buffers and image pools must
+be bit-identical. The translators run with ``pool_size=2`` and batch 1, so
 their pools are full before the interruption and replace images after it.
 The tool's ``main`` runs in this process (the same code path as the
 command line, without the start-up time of a new interpreter).
 """
-import importlib.util
 import os
 import os.path as osp
 import sys
@@ -24,14 +23,11 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 from mmseg.registry import MODELS
-from uda_test_utils import REPO_ROOT
+from uda_test_utils import REPO_ROOT, load_tool
 
 from mmseg_uda.datasets import map_label_ids
 
-_SPEC = importlib.util.spec_from_file_location(
-    'uda_train_tool', osp.join(REPO_ROOT, 'tools', 'train.py'))
-train_tool = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(train_tool)
+train_tool = load_tool('train')
 
 SEGMENTOR_CKPT = '{segmentor_ckpt}'
 PSEUDO_LABELS = '{pseudo_labels}'
@@ -59,6 +55,8 @@ MODELS_UNDER_TEST = {
                           'train_dataloader.dataset.target.data_prefix.'
                           f'seg_map_path={PSEUDO_LABELS}'
                       ]),
+    # the mean teacher: its EMA weights are part of the compared state
+    'dacs': ('configs/dacs/dacs_r18_toy-gta2cs.py', 4, []),
     'cyclegan': ('configs/translators/cyclegan_toy-gta2cs.py', 6,
                  ['model.pool_size=2']),
     'cyclegan_bdl':

@@ -32,7 +32,7 @@ from typing import Callable, ContextManager, Dict, List, Optional, Tuple
 import torch
 import torch.nn as nn
 from mmengine.config import Config, DictAction
-from mmengine.logging import MMLogger
+from mmengine.logging import MessageHub, MMLogger
 from mmengine.optim import OptimWrapper, build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
@@ -205,6 +205,7 @@ class Variant:
             to_channels_last(self.model)
         self.optim_wrapper = build_optim_wrapper(self.model, cfg.optim_wrapper)
         self.train_times: List[float] = []
+        self.train_iter = 0
         self.test_times: List[float] = []
         self.step_memory_mb = 0.
 
@@ -237,6 +238,11 @@ class Variant:
 
     def train(self, batch: dict, record: bool) -> None:
         self.model.train()
+        # the iteration, as the runner publishes it (mean teachers and
+        # schedules inside models read it from the MessageHub)
+        message_hub = MessageHub.get_current_instance()
+        message_hub.update_info('iter', self.train_iter)
+        self.train_iter += 1
         self._timed(lambda: self.model.train_step(batch, self.optim_wrapper),
                     self.train_times, record)
 
