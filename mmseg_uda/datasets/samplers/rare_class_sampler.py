@@ -1,43 +1,13 @@
 """Rare-class sampling of the source set (DAFormer)."""
-import copy
-import json
 import os.path as osp
 from typing import Dict, Iterator, List, Optional, Sized
 
 import numpy as np
-from mmengine.dist import get_dist_info, get_rank, sync_random_seed
 from mmengine.logging import print_log
-from mmengine.utils import track_parallel_progress, track_progress
 from mmseg.registry import DATA_SAMPLERS
-from PIL import Image
-from torch.utils.data import Sampler
 
-from ...utils import atomic_write
-from .class_balanced_sampler import ClassBalancedSampler
-
-
-def image_class_pixels(task: tuple) -> Dict[int, int]:
-    """Pixels per class of one label map.
-
-    Args:
-        task (tuple): ``(label_loader, data_info, num_classes)``; the loader
-            is the dataset's own label-loading transform, so ids are mapped
-            exactly as in training and the map keeps its file resolution.
-
-    Returns:
-        dict[int, int]: Pixel count of every class present (ids below
-        ``num_classes``; ignored pixels are not counted).
-    """
-    loader, data_info, num_classes = task
-    results = copy.deepcopy(data_info)
-    results.setdefault('seg_fields', [])
-    with Image.open(results['img_path']) as img:  # reads the header only
-        width, height = img.size
-    results['ori_shape'] = results['img_shape'] = (height, width)
-    label = loader(results)['gt_seg_map']
-    counts = np.bincount(
-        label[label < num_classes].ravel(), minlength=num_classes)
-    return {int(c): int(counts[c]) for c in np.flatnonzero(counts)}
+from .infinite_index_sampler import InfiniteIndexSampler
+from .label_statistics import cached_label_statistics, image_class_pixels
 
 
 def class_pixel_stats(source,
@@ -58,39 +28,15 @@ def class_pixel_stats(source,
     Returns:
         list[dict[int, int]]: Per sample, the pixels of each class present.
     """
-    num_classes = len(source.metainfo['classes'])
-    infos = [source.get_data_info(i) for i in range(len(source))]
-    paths = [info.get('seg_map_path') for info in infos]
-    if any(path is None for path in paths):
-        raise ValueError(
-            'Class statistics need labelled samples: the dataset '
-            f'{type(source).__name__} has no seg_map_path (set '
-            'data_prefix.seg_map_path).')
-    if cache_file and osp.isfile(cache_file):
-        with open(cache_file) as f:
-            cache = json.load(f)
-        pixels = cache.get('pixels', {})
-        if (cache.get('num_classes') == num_classes
-                and all(p in pixels for p in paths)):
-            return [{int(c): n
-                     for c, n in pixels[p].items()} for p in paths]
-        print_log(
-            f'Class statistics: {cache_file} does not match the dataset; '
-            'reading the label maps again.',
-            logger='current')
-    loader = ClassBalancedSampler._label_loader(source)
-    tasks = [(loader, info, num_classes) for info in infos]
-    if nproc > 1:
-        stats = track_parallel_progress(image_class_pixels, tasks, nproc)
-    else:
-        stats = track_progress(image_class_pixels, tasks)
-    if cache_file and get_rank() == 0:
-        atomic_write(
-            cache_file,
-            json.dumps(
-                dict(num_classes=num_classes,
-                     pixels=dict(zip(paths, stats)))).encode())
-    return stats
+    return cached_label_statistics(
+        source,
+        image_class_pixels,
+        'pixels',
+        'RareClassSampler',
+        cache_file,
+        nproc,
+        decode=lambda pixels: {int(c): n
+                               for c, n in pixels.items()})
 
 
 def rare_class_probabilities(frequencies: np.ndarray,
@@ -112,7 +58,7 @@ def rare_class_probabilities(frequencies: np.ndarray,
 
 
 @DATA_SAMPLERS.register_module()
-class RareClassSampler(Sampler):
+class RareClassSampler(InfiniteIndexSampler):
     """Infinite source sampler that favours rare classes (DAFormer's RCS).
 
     The pixel share ``f_c`` of every class over the source labels gives the
@@ -154,10 +100,7 @@ class RareClassSampler(Sampler):
                  nproc: int = 1) -> None:
         if min_pixels < 0:
             raise ValueError(f'min_pixels must be >= 0, got {min_pixels}.')
-        self.rank, self.world_size = get_dist_info()
-        self.dataset = dataset
-        self.size = len(dataset)
-        self.seed = sync_random_seed() if seed is None else seed
+        super().__init__(dataset, seed)
         source = getattr(dataset, 'source_dataset', dataset)
         self.num_classes = len(source.metainfo['classes'])
         if cache_file and not osp.isabs(cache_file):
@@ -202,14 +145,3 @@ class RareClassSampler(Sampler):
                 len(self.classes), p=self.probabilities)]
             images = self.class_images[c]
             yield int(images[rng.integers(len(images))])
-
-    def __iter__(self) -> Iterator[int]:
-        for position, index in enumerate(self._infinite_indices()):
-            if position % self.world_size == self.rank:
-                yield index
-
-    def __len__(self) -> int:
-        return self.size
-
-    def set_epoch(self, epoch: int) -> None:
-        """Not used: the stream is infinite."""
