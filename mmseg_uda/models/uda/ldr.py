@@ -17,7 +17,7 @@ from mmseg.utils import ConfigType, OptConfigType
 from torch import Tensor
 
 from ..losses import LabelReconstructionLoss
-from ..utils import pixel_normalisation, soft_label_map
+from ..utils import inputs_to_images, soft_label_map
 from .adaptsegnet import AdaptSegNet
 
 #: The children LDR trains besides the segmentor and its discriminator.
@@ -173,12 +173,6 @@ class LDR(AdaptSegNet):
             feature_matching_loss,
             # the T->S ablation never runs the VGG: no weights to load
             perceptual_loss if self.with_reconstruction else None)
-        mean, std, rgb = pixel_normalisation(self.data_preprocessor)
-        self.inputs_are_bgr = not rgb
-        # segmentor inputs -> M's image space, RGB in [-1, 1]
-        self.register_buffer('image_scale', std / 127.5, persistent=False)
-        self.register_buffer(
-            'image_shift', mean / 127.5 - 1., persistent=False)
 
     def init_weights(self) -> None:
         """Initialise, then load G's and the pre-trained M's checkpoints."""
@@ -217,8 +211,9 @@ class LDR(AdaptSegNet):
 
     def to_image(self, inputs: Tensor) -> Tensor:
         """Segmentor inputs -> RGB images in [-1, 1] (M's image space)."""
-        images = inputs * self.image_scale + self.image_shift
-        return images.flip(1) if self.inputs_are_bgr else images
+        images = inputs_to_images(
+            inputs, self.data_preprocessor, 'rgb', dtype=inputs.dtype)
+        return images / 127.5 - 1.
 
     def reconstruct(self, inputs: Tensor) -> Tensor:
         """M(Omega) of preprocessed images: the segmentor's prediction drawn
