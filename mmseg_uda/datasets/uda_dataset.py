@@ -194,9 +194,26 @@ class UDADataset:
                 level=logging.WARNING)
             self.full_init()
         return dict(
-            source=self._load('source', self.source_dataset, idx),
+            source=self._load_source(idx),
             target=self._load('target', self.target_dataset,
                               self.target_index(idx)))
+
+    def _load_source(self, idx: int) -> Any:
+        """The source sample; for an index of ``RareClassSampler`` with a
+        crop re-draw (a ``RareClassIndex``), the first of up to
+        ``1 + max_crop_redraws`` loads whose label holds more than
+        ``min_crop_pixels`` pixels of the drawn class, else the last one.
+        """
+        sample = self._load('source', self.source_dataset, idx)
+        rare_class = getattr(idx, 'rare_class', None)
+        if rare_class is None:
+            return sample
+        for _ in range(idx.max_crop_redraws):
+            label = sample['data_samples'].gt_sem_seg.data
+            if (label == rare_class).sum() > idx.min_crop_pixels:
+                break
+            sample = self._load('source', self.source_dataset, idx)
+        return sample
 
     def _load(self, side: str, dataset: Any, idx: int) -> Any:
         """``dataset[idx]``, skipping unreadable samples if enabled.

@@ -1,4 +1,5 @@
-"""Every DAFormer config builds and trains one step (MiT at small widths)."""
+"""Every DAFormer config builds and trains one step (small widths)."""
+import glob
 import os.path as osp
 
 import pytest
@@ -9,10 +10,9 @@ from mmengine.optim import build_optim_wrapper
 from mmseg.registry import MODELS
 from uda_test_utils import REPO_ROOT, make_uda_batch
 
-CONFIGS = [
-    'daformer_mitb5_gta2cs.py', 'daformer_mitb5_gta2cs-no-rcs.py',
-    'daformer_mitb5_gta2cs-no-fd.py', 'daformer_mitb5_gta2cs-no-warmup.py'
-]
+CONFIGS = sorted(
+    osp.basename(path)
+    for path in glob.glob(osp.join(REPO_ROOT, 'configs', 'daformer', '*.py')))
 # stage widths are embed_dims * num_heads: 16, 32, 80, 128
 SMALL_MIT = dict(embed_dims=16, num_layers=[1, 1, 1, 1], init_cfg=None)
 CAR = 13
@@ -23,12 +23,21 @@ def load(name):
 
 
 def small_model_cfg(cfg):
+    """MiT at small widths, ResNet-101 as ResNet-18; the toy as it is."""
     model = cfg.model
-    model.segmentor.backbone.update(SMALL_MIT)
-    model.segmentor.decode_head.update(
-        in_channels=[16, 32, 80, 128], channels=16, embed_dims=16)
+    backbone = model.segmentor.backbone
+    if backbone.type == 'MixVisionTransformer':
+        small = SMALL_MIT
+        model.segmentor.decode_head.update(
+            in_channels=[16, 32, 80, 128], channels=16, embed_dims=16)
+    elif backbone.depth == 101:
+        small = dict(depth=18, init_cfg=None)
+        model.segmentor.decode_head.update(in_channels=512)
+    else:
+        small = {}
+    backbone.update(small)
     if model.get('feature_distance'):
-        model.feature_distance.encoder.update(SMALL_MIT)
+        model.feature_distance.encoder.update(small)
     return model
 
 
@@ -52,6 +61,45 @@ def test_paper_settings():
     assert [s.type for s in cfg.param_scheduler.segmentor
             ] == ['LinearLR', 'PolyLR']
     assert cfg.train_cfg.max_iters == 40000
+
+
+@pytest.mark.parametrize('name', [
+    'daformer_mitb5_gta2cs.py', 'daformer_mitb5_synthia2cs.py',
+    'daformer_r101_gta2cs.py'
+])
+def test_strategy_of_every_paper_scale_config(name):
+    """RCS with the crop re-draw, pseudo-label margins, colour jitter with
+    probability 0.8, alpha 0.999, FD, AdamW with warm-up."""
+    cfg = load(name)
+    sampler = cfg.train_dataloader.sampler
+    assert (sampler.type, sampler.temperature, sampler.min_pixels,
+            sampler.min_crop_ratio) == ('RareClassSampler', 0.01, 3000, 0.5)
+    target = cfg.train_dataloader.dataset.target.pipeline
+    types = [t.type for t in target]
+    margins = target[types.index('PseudoLabelMargins')]
+    assert (margins.top, margins.bottom) == (15, 120)
+    assert types.index('PseudoLabelMargins') < types.index('RandomCrop')
+    assert types[-1] == 'PackUDAInputs'
+    model = cfg.model
+    assert model.teacher.alpha == 0.999
+    assert (model.color_jitter.strength, model.color_jitter.prob) == (0.2,
+                                                                      0.8)
+    assert model.feature_distance.loss_weight == 0.005
+    assert model.feature_distance.encoder == model.segmentor.backbone
+    optimizer = cfg.optim_wrapper.segmentor.optimizer
+    assert (optimizer.type, optimizer.lr) == ('AdamW', 6e-5)
+    assert cfg.train_cfg.max_iters == 40000
+
+
+def test_deeplabv2_with_daformer_strategy():
+    """DAFormer's DeepLabV2: ResNet-101-V1c, trainable BN, rates 6 and 12."""
+    segmentor = load('daformer_r101_gta2cs.py').model.segmentor
+    backbone = segmentor.backbone
+    assert (backbone.type, backbone.depth, backbone.contract_dilation,
+            backbone.norm_eval) == ('ResNetV1c', 101, True, False)
+    assert backbone.norm_cfg.requires_grad
+    head = segmentor.decode_head
+    assert (head.type, tuple(head.dilations)) == ('DeepLabV2Head', (6, 12))
 
 
 def test_ablations_switch_off_one_part_each():
@@ -88,9 +136,23 @@ def test_one_iteration(name):
             for p in g['params']
         }
         assert not any(id(p) in optimized for p in fd.parameters())
+    # forwards: the student on the source and the mixed batch, the teacher
+    # on the target, the frozen encoder on the source; nothing more
+    calls = []
+    parts = dict(
+        student=model.model.backbone, teacher=model.teacher.model.backbone)
+    if fd is not None:
+        parts['fd'] = fd.encoder
+    for key, part in parts.items():
+        part.register_forward_hook(lambda m, i, o, key=key: calls.append(
+            (key, torch.is_grad_enabled())))
     MessageHub.get_current_instance().update_info('iter', 0)
     model.train()
     log_vars = model.train_step(batch, optim_wrapper)
+    expected = [('student', True), ('teacher', False), ('student', True)]
+    if fd is not None:
+        expected.append(('fd', False))
+    assert sorted(calls) == sorted(expected)
     assert torch.isfinite(log_vars['loss.segmentor'])
     assert 'mix.decode.loss_ce' in log_vars
     if fd is None:

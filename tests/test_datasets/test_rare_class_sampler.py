@@ -2,6 +2,7 @@ import itertools
 import math
 import os
 import os.path as osp
+import pickle
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ from mmseg.registry import DATA_SAMPLERS, DATASETS
 from uda_fixtures import H, W, write_image, write_palette_label
 
 from mmseg_uda.datasets import UDADataset
-from mmseg_uda.datasets.samplers import (RareClassSampler,
+from mmseg_uda.datasets.samplers import (RareClassIndex, RareClassSampler,
                                          rare_class_probabilities)
 
 ROAD, SIDEWALK, CAR = 0, 1, 13  # train ids of GTA5 ids 7, 8, 26
@@ -149,3 +150,59 @@ def test_unusable_settings_raise(tmp_path):
         RareClassSampler(dataset, seed=0, min_pixels=512, cache_file=None)
     with pytest.raises(ValueError, match='min_pixels'):
         RareClassSampler(dataset, seed=0, min_pixels=-1, cache_file=None)
+
+
+def test_crop_redraw_indices_carry_the_drawn_class(tmp_path):
+    dataset = DATASETS.build(make_source(str(tmp_path / 'gta5')))
+    sampler = RareClassSampler(
+        dataset,
+        seed=0,
+        temperature=0.5,
+        min_pixels=50,
+        cache_file=None,
+        min_crop_ratio=0.5,
+        max_crop_redraws=7)
+    indices = draws(sampler, 200)
+    assert all(isinstance(i, RareClassIndex) for i in indices)
+    for index in indices:
+        assert sampler.stats[index][index.rare_class] > 50
+        assert index.min_crop_pixels == 25 and index.max_crop_redraws == 7
+    # through dataloader workers (pickled) it stays what it is
+    copy = pickle.loads(pickle.dumps(indices[0]))
+    assert (type(copy), int(copy), copy.rare_class) == (
+        RareClassIndex, int(indices[0]), indices[0].rare_class)
+    # without the re-draw: plain ints
+    plain = RareClassSampler(dataset, seed=0, min_pixels=50, cache_file=None)
+    assert all(type(i) is int for i in draws(plain, 20))
+    with pytest.raises(ValueError, match='min_crop_ratio'):
+        RareClassSampler(
+            dataset, seed=0, min_pixels=50, cache_file=None,
+            min_crop_ratio=-1)
+
+
+@pytest.mark.parametrize('redraws', [0, 10])
+def test_udadataset_redraws_the_crop_until_it_holds_the_class(
+        tmp_path, redraws):
+    """Image 2 has 8 of its 16 rows of car; a 4-row crop holds all 128 car
+    pixels it can hold in 5 of its 13 positions. Asking for more than 125
+    pixels, one draw succeeds with p = 5/13, up to 11 draws with
+    p = 1 - (8/13)^11 > 0.99."""
+    source = make_source(str(tmp_path / 'gta5'))
+    source['pipeline'].insert(
+        2, dict(type='RandomCrop', crop_size=(4, W)))
+    target = dict(
+        type='GTA5Dataset',
+        data_root=source['data_root'],
+        data_prefix=dict(img_path='images'),
+        pipeline=[dict(type='LoadImageFromFile'),
+                  dict(type='PackSegInputs')])
+    dataset = UDADataset(source, target)
+    np.random.seed(0)
+    index = RareClassIndex(2, CAR, 125., redraws)
+    hits = sum(
+        int((dataset[index]['source']['data_samples'].gt_sem_seg.data ==
+             CAR).sum()) == 4 * W for _ in range(300))
+    if redraws:
+        assert hits > 0.97 * 300
+    else:
+        assert abs(hits / 300 - 5 / 13) < 0.1

@@ -23,6 +23,25 @@ def build_dacs() -> tuple:
     return model, None
 
 
+def build_hrda_mic() -> tuple:
+    """DACS with HRDA's segmentor (the tiny ResNet, 16x32 detail crops)
+    and MIC: student, teacher and attention heads must stay in sync."""
+    segmentor = toy_segmentor_cfg()
+    segmentor.pop('auxiliary_head')
+    segmentor.update(
+        type='HRDAEncoderDecoder', detail_crop_size=(16, 32))
+    segmentor.decode_head.update(
+        type='HRDAHead', single_scale_head='DeepLabV2Head')
+    model = MODELS.build(
+        dict(
+            type='DACS',
+            segmentor=segmentor,
+            masked_consistency=dict(
+                type='MaskedImageConsistency', block_size=8)))
+    model.init_weights()
+    return model, None
+
+
 def dacs_optim_wrapper(model, seg_lr: float, disc_lr: float):
     """SGD for the student; the teacher has no optimizer."""
     return build_optim_wrapper(
@@ -38,11 +57,18 @@ def dacs_optim_wrapper(model, seg_lr: float, disc_lr: float):
 BUILDERS = dict(
     adaptsegnet=lambda: build_adaptsegnet(toy_segmentor_cfg()),
     dacs=build_dacs,
+    hrda_mic=build_hrda_mic,
     cirn=lambda: build_cirn(acm_segmentor_cfg()),
     ldr=lambda: build_ldr(dict(toy_segmentor_cfg(), auxiliary_head=None)))
 #: Optimizers of a model whose children differ from segmentor +
 #: discriminator (model, segmentor lr, discriminator lr).
-OPTIMIZERS = dict(ldr=build_ldr_optim_wrapper, dacs=dacs_optim_wrapper)
+OPTIMIZERS = dict(
+    ldr=build_ldr_optim_wrapper,
+    dacs=dacs_optim_wrapper,
+    # the attention heads learn slowly: a larger lr makes the no-DDP
+    # control drift measurably within 3 steps
+    hrda_mic=lambda model, seg_lr, disc_lr: dacs_optim_wrapper(
+        model, 10 * seg_lr, disc_lr))
 
 
 def _free_port() -> int:
@@ -71,11 +97,14 @@ GROUPS = dict(
     reconstructor=('reconstructor.', ),
     recon_discriminator=('recon_discriminator.', ),
     # DACS: the student and its EMA teacher (updated from the student)
-    teacher=('teacher.', ))
+    teacher=('teacher.', ),
+    # HRDA: the scale-attention heads of student and teacher
+    attention=('decode_head.scale_attention.', ))
 #: The groups compared separately, per method.
 CHECKED_GROUPS = dict(
     adaptsegnet=('all', ),
     dacs=('segmentor', 'teacher'),
+    hrda_mic=('segmentor', 'teacher', 'attention'),
     cirn=('all', 'acm', 'discriminator'),
     ldr=('segmentor', 'output_discriminator', 'reconstructor',
          'recon_discriminator'))

@@ -149,3 +149,30 @@ def test_compare_names_its_variants():
     assert args.compare == ['fp32', 'fp32+channels-last']
     with pytest.raises(SystemExit):
         tool.parse_args(['cfg.py', '--compare', 'fp8'])
+
+
+def test_baseline_source_only_prints_ratios():
+    """A UDA step beside its own segmentor's source-only step: both timed
+    in one run, memory from one process each, ratios printed."""
+    tool = load_tool('analysis_tools/benchmark')
+    results = tool.main([
+        osp.join(REPO_ROOT, 'configs/dacs/dacs_r18_toy-gta2cs.py'),
+        '--shape', '32', '64', '--batch-size', '1', '--warmup', '1',
+        '--iters', '2', '--baseline', 'source-only'
+    ])
+    model, baseline = results['fp32'], results['baseline: source-only']
+    # the DACS step runs the student twice and the teacher once
+    assert model['train_step_s'] > baseline['train_step_s'] > 0
+    memory = results['memory_mb']
+    assert set(memory) == {'fp32', 'baseline: source-only'}
+    assert all(value > 0 for value in memory.values())
+
+
+def test_source_only_needs_a_uda_config():
+    tool = load_tool('analysis_tools/benchmark')
+    with pytest.raises(ValueError, match='need a UDA config'):
+        tool.main([
+            osp.join(REPO_ROOT,
+                     'configs/source_only/deeplabv2_r18_toy-gta2cs.py'),
+            '--shape', '32', '32', '--source-only'
+        ])

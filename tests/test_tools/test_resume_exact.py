@@ -57,6 +57,11 @@ MODELS_UNDER_TEST = {
                       ]),
     # the mean teacher: its EMA weights are part of the compared state
     'dacs': ('configs/dacs/dacs_r18_toy-gta2cs.py', 4, []),
+    # rare-class sampling and warm-up; MIC's random blocks; HRDA's random
+    # detail crops
+    'daformer': ('configs/daformer/daformer_r18_toy-gta2cs.py', 4, []),
+    'mic': ('configs/mic/mic_daformer_r18_toy-gta2cs.py', 4, []),
+    'hrda': ('configs/hrda/hrda_r18_toy-gta2cs.py', 4, []),
     'cyclegan': ('configs/translators/cyclegan_toy-gta2cs.py', 6,
                  ['model.pool_size=2']),
     'cyclegan_bdl':

@@ -14,18 +14,35 @@ weights, same batches), taking turns iteration by iteration, so a noisy
 machine slows all of them alike; the speed-ups over the first are
 printed.
 
+``--baseline source-only`` times the UDA config's own segmentor trained on
+the source batch alone, ``--baseline CONFIG`` another config (e.g. a
+single-scale segmentor beside HRDA), alternately with the config in the
+same run, and prints the ratios of their train steps and peak memory.
+Peak memory is per model: CUDA memory above the resident weights, or on a
+CPU the peak RSS of the timed steps above the RSS after the warm-up, in a
+separate process per model (this tool run again with ``--out``).
+
 Example::
 
     python tools/analysis_tools/benchmark.py \
         configs/adaptsegnet/adaptsegnet_r18_toy-gta2cs.py --shape 64 128
     python tools/analysis_tools/benchmark.py CONFIG --compare \
         --amp-dtype bfloat16
+    python tools/analysis_tools/benchmark.py \
+        configs/dacs/dacs_r18_toy-gta2cs.py --shape 64 128 \
+        --baseline source-only
 """
 import argparse
 import contextlib
 import copy
+import json
+import os
+import os.path as osp
 import resource
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from typing import Callable, ContextManager, Dict, List, Optional, Tuple
 
@@ -104,6 +121,24 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         f'first; default: {" ".join(DEFAULT_COMPARE)}; choices: '
         f'{", ".join(VARIANTS)} (ignores --amp and --channels-last)')
     parser.add_argument(
+        '--baseline',
+        metavar='CONFIG',
+        help='time a second model alternately with CONFIG and print the '
+        'ratios of their train steps and peak memory: \'source-only\' (the '
+        'UDA config\'s segmentor trained on the source batch alone) or a '
+        'config file (ignores --compare)')
+    parser.add_argument(
+        '--baseline-cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of a --baseline config file')
+    parser.add_argument(
+        '--source-only',
+        action='store_true',
+        help='time the UDA config\'s segmentor trained on the source batch '
+        'alone')
+    parser.add_argument('--out', help='also write the results as json')
+    parser.add_argument(
         '--device',
         default='cuda' if torch.cuda.is_available() else 'cpu',
         help='device to run on')
@@ -149,6 +184,35 @@ def amp_variant_cfg(cfg: Config, dtype: Optional[str], device: str) -> str:
     return dtype
 
 
+def source_only_cfg(cfg: Config) -> Config:
+    """The segmentor of a UDA config, trained on its source batch alone
+    with the segmentor's own optimizer and schedule."""
+    segmentor = cfg.model.get('segmentor')
+    if segmentor is None:
+        raise ValueError('--source-only / --baseline source-only need a UDA '
+                         'config (with model.segmentor).')
+    cfg = copy.deepcopy(cfg)
+    cfg.model = segmentor
+    optim_wrapper = cfg.optim_wrapper
+    if optim_wrapper.get('constructor') == 'MultiOptimWrapperConstructor':
+        cfg.optim_wrapper = optim_wrapper['segmentor']
+    return cfg
+
+
+def load_baseline_cfg(args: argparse.Namespace, cfg: Config) -> Config:
+    """The config of ``--baseline``: the UDA config's segmentor, or a
+    config file with ``--baseline-cfg-options`` (and, with
+    ``--source-only``, its segmentor trained on the source alone)."""
+    if args.baseline == 'source-only':
+        return source_only_cfg(cfg)
+    baseline = Config.fromfile(args.baseline)
+    if args.baseline_cfg_options:
+        baseline.merge_from_dict(args.baseline_cfg_options)
+    if args.source_only and baseline.model.get('segmentor') is not None:
+        baseline = source_only_cfg(baseline)
+    return baseline
+
+
 def fake_domain(batch_size: int, shape: Tuple[int, int], num_classes: int,
                 labelled: bool) -> dict:
     """A collated batch of random images (and labels)."""
@@ -165,10 +229,42 @@ def fake_domain(batch_size: int, shape: Tuple[int, int], num_classes: int,
     return dict(inputs=inputs, data_samples=samples)
 
 
+def resident_memory_mb() -> Optional[float]:
+    """The current RSS of this process (Linux's VmRSS), or None."""
+    try:
+        with open('/proc/self/status', encoding='ascii') as f:
+            for line in f:
+                if line.startswith('VmRSS:'):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak_rss() -> bool:
+    """Restart Linux's peak-RSS count (VmHWM) of this process; False where
+    the kernel does not allow it."""
+    try:
+        with open('/proc/self/clear_refs', 'w', encoding='ascii') as f:
+            f.write('5')
+        return True
+    except OSError:
+        return False
+
+
 def peak_memory_mb(device: str) -> Tuple[float, str]:
     """Peak memory so far and what it measures."""
     if device.startswith('cuda'):
         return torch.cuda.max_memory_allocated() / 2**20, 'max allocated'
+    # the high-water mark of this process image: Linux's VmHWM (ru_maxrss
+    # would carry over the RSS of the parent that forked a child)
+    try:
+        with open('/proc/self/status', encoding='ascii') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) / 1024, 'peak RSS'
+    except OSError:
+        pass
     # ru_maxrss is in KiB on Linux
     return resource.getrusage(
         resource.RUSAGE_SELF).ru_maxrss / 1024, 'peak RSS'
@@ -238,6 +334,9 @@ class Variant:
 
     def train(self, batch: dict, record: bool) -> None:
         self.model.train()
+        if 'source' in batch and not isinstance(
+                self.model, (BaseUDASegmentor, CycleGANTranslator)):
+            batch = batch['source']  # a segmentor beside a UDA model
         # the iteration, as the runner publishes it (mean teachers and
         # schedules inside models read it from the MessageHub)
         message_hub = MessageHub.get_current_instance()
@@ -270,13 +369,19 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
+    if args.source_only:
+        cfg = source_only_cfg(cfg)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     logger = MMLogger.get_instance('benchmark', log_level='INFO')
     cudnn_benchmark = bool(cfg.get('env_cfg', {}).get('cudnn_benchmark'))
     torch.backends.cudnn.benchmark = cudnn_benchmark
 
-    compare = args.compare is not None
-    if compare:
+    compare = args.compare is not None and not args.baseline
+    if args.baseline:
+        names = ['amp' if args.amp else 'fp32']
+        if args.channels_last:
+            names[0] += '+channels-last'
+    elif compare:
         names = args.compare or DEFAULT_COMPARE
     else:
         names = ['amp' if args.amp else 'fp32']
@@ -288,6 +393,14 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
         variants.append(
             Variant(name, cfg, args.device, amp, args.amp_dtype,
                     channels_last))
+
+    baseline = None
+    if args.baseline:
+        amp, channels_last = VARIANTS[names[0]]
+        baseline_cfg = load_baseline_cfg(args, cfg)
+        baseline = Variant(f'baseline: {args.baseline}', baseline_cfg,
+                           args.device, amp, args.amp_dtype, channels_last)
+        variants.append(baseline)
 
     model = variants[0].model
     # image generators: no test_step
@@ -311,7 +424,12 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
             target=fake_domain(batch_size, target_shape, num_classes, False))
     test_batch = fake_domain(batch_size, target_shape, num_classes, False)
 
-    run_alternating(variants, 'train', train_batch, args.warmup, args.iters)
+    # warm-up first (optimizer states, allocator caches), then the peak of
+    # the timed steps above what is resident after it
+    run_alternating(variants, 'train', train_batch, args.warmup, 0)
+    resident = resident_memory_mb()
+    reset_peak_rss()
+    run_alternating(variants, 'train', train_batch, 0, args.iters)
     train_memory, memory_kind = peak_memory_mb(args.device)
     if not translator:
         run_alternating(variants, 'test', test_batch, args.warmup,
@@ -342,7 +460,13 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
               f'after {args.warmup} warm-up iterations, cudnn.benchmark='
               f'{cudnn_benchmark}' +
               ('' if args.device.startswith('cuda') else ' (unused on CPU)'))
-    if compare:
+    if baseline is not None:
+        memories = baseline_memory(args, results, [v.name for v in variants])
+        logger.info(header + f', {variants[0].label()} and the baseline '
+                    'alternating:\n' +
+                    baseline_table(variants, results, memories))
+        results['memory_mb'] = memories
+    elif compare:
         logger.info(header + ', variants alternating:\n' +
                     compare_table(variants, results, args.device) +
                     f'\n  {memory_kind} of the process (all variants): '
@@ -360,7 +484,97 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, dict]:
                     f'  train step: {result["train_step_s"]:.3f} s, '
                     f'{result["train_images_per_s"]:.2f} images/s, '
                     f'{memory_kind} {train_memory:.0f} MiB\n' + inference)
+        results[variants[0].name].update(
+            peak_memory_mb=memory,
+            memory_kind=memory_kind,
+            resident_after_warmup_mb=resident)
+    if args.out:
+        with open(args.out, 'w', encoding='utf-8') as f:
+            json.dump(results, f, indent=2)
     return results
+
+
+def baseline_memory(args: argparse.Namespace, results: Dict[str, dict],
+                    names: List[str]) -> Dict[str, float]:
+    """Peak memory (MiB) of the model and of the baseline, by name.
+
+    CUDA: the train step's memory above the resident one, measured in this
+    run. CPU: the peak RSS of the timed steps of a separate run of this
+    tool per model, less its RSS after the warm-up steps (the libraries,
+    the model, its optimizer states and batches), so that the memory the
+    step itself needs is compared.
+    """
+    if args.device.startswith('cuda'):
+        return {name: results[name]['step_memory_mb'] for name in names}
+    common = [
+        '--shape', *map(str, args.shape), '--warmup',
+        str(args.warmup), '--iters',
+        str(args.iters), '--device', args.device
+    ]
+    for flag, value in (('--target-shape', args.target_shape),
+                        ('--batch-size', args.batch_size),
+                        ('--amp-dtype', args.amp_dtype)):
+        if value is not None:
+            common += [flag, *map(str, value if isinstance(value, list)
+                                  else [value])]
+    common += ['--amp'] * args.amp + ['--channels-last'] * args.channels_last
+
+    def as_options(overrides: Optional[dict]) -> List[str]:
+        if not overrides:
+            return []
+        return ['--cfg-options'] + [
+            f'{key}={value}' for key, value in overrides.items()
+        ]
+
+    options = as_options(args.cfg_options)
+    source_only = ['--source-only'] if args.source_only else []
+    runs = [[args.config, *common, *source_only, *options]]
+    if args.baseline == 'source-only':
+        runs.append([args.config, *common, '--source-only', *options])
+    else:
+        runs.append([
+            args.baseline, *common, *source_only,
+            *as_options(args.baseline_cfg_options)
+        ])
+    memories = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, run_args in zip(names, runs):
+            out = osp.join(tmp, 'result.json')
+            proc = subprocess.run(
+                [sys.executable, osp.abspath(__file__), *run_args,
+                 '--out', out],
+                capture_output=True,
+                text=True,
+                # glibc returns freed blocks above 64 KiB to the system, so
+                # the RSS follows the memory in use (no dynamic threshold)
+                env=dict(os.environ, MALLOC_MMAP_THRESHOLD_='65536'))
+            if proc.returncode != 0:
+                raise RuntimeError(f'benchmark of {run_args[0]} failed:\n'
+                                   f'{proc.stderr[-3000:]}')
+            with open(out, encoding='utf-8') as f:
+                child = json.load(f)
+            child = next(iter(child.values()))
+            memories[name] = (
+                child['peak_memory_mb'] -
+                (child['resident_after_warmup_mb'] or 0.))
+    return memories
+
+
+def baseline_table(variants: List[Variant], results: Dict[str, dict],
+                   memories: Dict[str, float]) -> str:
+    """Markdown table of the model and its baseline, with their ratios."""
+    model, baseline = (results[v.name] for v in variants)
+    memory_model, memory_baseline = (memories[v.name] for v in variants)
+    rows = [
+        '| model | train step | memory of the step |', '| --- | --- | --- |',
+        f'| {variants[0].label()} | {model["train_step_s"]:.3f} s | '
+        f'{memory_model:.0f} MiB |',
+        f'| {variants[1].label()} | {baseline["train_step_s"]:.3f} s | '
+        f'{memory_baseline:.0f} MiB |',
+        f'| ratio | {model["train_step_s"] / baseline["train_step_s"]:.2f}x'
+        f' | {memory_model / memory_baseline:.2f}x |'
+    ]
+    return '\n'.join(rows)
 
 
 def compare_table(variants: List[Variant], results: Dict[str, dict],

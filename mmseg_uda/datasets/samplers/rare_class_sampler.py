@@ -39,6 +39,28 @@ def class_pixel_stats(source,
                                for c, n in pixels.items()})
 
 
+class RareClassIndex(int):
+    """A source index that remembers the class it was drawn for.
+
+    It is an ``int`` to every dataset; :class:`UDADataset` reads
+    ``rare_class``, ``min_crop_pixels`` and ``max_crop_redraws`` and loads
+    the source sample again (a new random crop) until the crop holds more
+    than ``min_crop_pixels`` pixels of ``rare_class``.
+    """
+
+    def __new__(cls, index: int, rare_class: int, min_crop_pixels: float,
+                max_crop_redraws: int) -> 'RareClassIndex':
+        obj = super().__new__(cls, index)
+        obj.rare_class = rare_class
+        obj.min_crop_pixels = min_crop_pixels
+        obj.max_crop_redraws = max_crop_redraws
+        return obj
+
+    def __reduce__(self):  # keep the class through dataloader workers
+        return (RareClassIndex, (int(self), self.rare_class,
+                                 self.min_crop_pixels, self.max_crop_redraws))
+
+
 def rare_class_probabilities(frequencies: np.ndarray,
                              temperature: float) -> np.ndarray:
     """``P(c) = exp((1 - f_c) / T) / sum_c' exp((1 - f_c') / T)``.
@@ -74,9 +96,12 @@ class RareClassSampler(InfiniteIndexSampler):
     paired by the wrapper). Under DDP every rank draws the same stream and
     keeps every ``world_size``-th index, like ``InfiniteSampler``.
 
-    DAFormer also re-draws a crop up to 10 times until it holds
-    ``min_pixels * min_crop_ratio`` pixels of ``c``; this sampler does not
-    (the crop is the pipeline's).
+    With ``min_crop_ratio > 0`` each index is a :class:`RareClassIndex`
+    carrying ``c``: :class:`UDADataset` then re-draws the source sample's
+    random crop up to ``max_crop_redraws`` times until the crop holds more
+    than ``min_pixels * min_crop_ratio`` pixels of ``c`` (DAFormer: 0.5 and
+    10; HRDA: 2.0), keeping the last draw otherwise. A plain source dataset
+    sees ordinary indices.
 
     Args:
         dataset (Sized): The (source or ``UDADataset``) training dataset.
@@ -89,6 +114,9 @@ class RareClassSampler(InfiniteIndexSampler):
             path is taken inside the source's ``data_root``. None caches
             nothing. Defaults to 'rcs_class_stats.json'.
         nproc (int): Processes reading the label maps. Defaults to 1.
+        min_crop_ratio (float): Crop re-draw threshold as a share of
+            ``min_pixels``; 0 switches the re-draw off. Defaults to 0.
+        max_crop_redraws (int): Re-draws at most. Defaults to 10.
     """
 
     def __init__(self,
@@ -97,9 +125,17 @@ class RareClassSampler(InfiniteIndexSampler):
                  temperature: float = 0.01,
                  min_pixels: int = 3000,
                  cache_file: Optional[str] = 'rcs_class_stats.json',
-                 nproc: int = 1) -> None:
+                 nproc: int = 1,
+                 min_crop_ratio: float = 0.,
+                 max_crop_redraws: int = 10) -> None:
         if min_pixels < 0:
             raise ValueError(f'min_pixels must be >= 0, got {min_pixels}.')
+        if min_crop_ratio < 0 or max_crop_redraws < 0:
+            raise ValueError(
+                'min_crop_ratio and max_crop_redraws must be >= 0, got '
+                f'{min_crop_ratio} and {max_crop_redraws}.')
+        self.min_crop_pixels = min_pixels * min_crop_ratio
+        self.max_crop_redraws = max_crop_redraws if min_crop_ratio else 0
         super().__init__(dataset, seed)
         source = getattr(dataset, 'source_dataset', dataset)
         self.num_classes = len(source.metainfo['classes'])
@@ -144,4 +180,9 @@ class RareClassSampler(InfiniteIndexSampler):
             c = self.classes[rng.choice(
                 len(self.classes), p=self.probabilities)]
             images = self.class_images[c]
-            yield int(images[rng.integers(len(images))])
+            index = int(images[rng.integers(len(images))])
+            if self.max_crop_redraws:
+                yield RareClassIndex(index, int(c), self.min_crop_pixels,
+                                     self.max_crop_redraws)
+            else:
+                yield index

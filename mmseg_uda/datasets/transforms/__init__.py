@@ -1,3 +1,4 @@
 from .loading import LoadUDAAnnotations
+from .pseudo_label_margins import PackUDAInputs, PseudoLabelMargins
 
-__all__ = ['LoadUDAAnnotations']
+__all__ = ['LoadUDAAnnotations', 'PseudoLabelMargins', 'PackUDAInputs']

@@ -14,13 +14,14 @@ from mmseg.structures import SegDataSample
 from mmseg.utils import ConfigType, OptConfigType, SampleList
 from torch import Tensor
 
+from ..heads.hrda_head import HRDAFeatures
+# the default teacher and pseudo labeler, and MIC, registered
+from ..utils.block_masking import MaskedImageConsistency  # noqa: F401
 from ..utils.class_mix import class_mix_masks, mix
-# registers the default teacher and pseudo labeler
 from ..utils.ema_teacher import EMATeacher  # noqa: F401
-from ..utils.pixel_normalisation import images_to_inputs, inputs_to_images
 from ..utils.pixel_weighted_losses import pixel_weighted_head_losses
 from ..utils.pseudo_labeler import QualityPseudoLabeler  # noqa: F401
-from ..utils.strong_augment import color_jitter, gaussian_blur
+from ..utils.strong_augment import augment_inputs
 from .base_uda_segmentor import BaseUDASegmentor
 
 
@@ -34,19 +35,27 @@ class DACS(BaseUDASegmentor):
        (``source.{head}.loss_*``, :meth:`source_losses`);
     2. the EMA teacher labels the un-augmented target batch without
        autograd (:class:`QualityPseudoLabeler`: argmax, quality weight q);
+       pixels on the margins of :class:`PseudoLabelMargins` get weight 0;
     3. per pair i, half of the classes of source label i are pasted onto
        target image i (ClassMix); labels and pixel weights (1 on source
        pixels, q on target pixels) are mixed alike; the mixed images get
        colour jitter and Gaussian blur;
     4. the student is trained on the mixed batch with the pixel-weighted
        cross-entropy of every head (``mix.{head}.loss_*``);
-    5. after the student's optimizer step, the teacher moves towards it
+    5. optionally (MIC, ``masked_consistency``), the student is trained on
+       the colour-augmented, block-masked target batch against the
+       teacher's labels and weights of step 2 (``masked.{head}.loss_*``);
+    6. after the student's optimizer step, the teacher moves towards it
        (:class:`EMATeacher`).
 
     Each source image and each mixed image goes through the student once;
-    the target images go through the teacher only. The quality weight is
-    logged as ``pseudo_label.quality``. Inference uses the student, as
-    DACS' and DAFormer's evaluation do.
+    the target images go through the teacher once (and, with MIC, their
+    masked copies through the student). The segmentor may be any
+    ``EncoderDecoder``, HRDA's :class:`HRDAEncoderDecoder` included (the
+    teacher labels whole images through ``encode_decode``; the feature
+    distance uses HRDA's context features). The quality weight is logged
+    as ``pseudo_label.quality``. Inference uses the student, as DACS' and
+    DAFormer's evaluation do.
 
     Args:
         segmentor (dict): Any ``EncoderDecoder``-style segmentor config.
@@ -66,6 +75,12 @@ class DACS(BaseUDASegmentor):
             features, called as ``loss(features, inputs, labels)`` and
             logged as ``source.loss_feat_dist``, e.g. DAFormer's
             :class:`FeatureDistanceLoss`. Default: None.
+        masked_consistency (dict, optional): MIC's
+            :class:`MaskedImageConsistency`: the student also learns the
+            teacher's pseudo labels (with their weights) from colour-
+            augmented, block-masked target images, logged as
+            ``masked.{head}.*`` and scaled by its ``loss_weight``.
+            Default: None.
         **kwargs: ``segmentor_checkpoint``, ``allow_partial_checkpoint``,
             ``data_preprocessor``, ``init_cfg`` of
             :class:`BaseUDASegmentor`.
@@ -81,6 +96,7 @@ class DACS(BaseUDASegmentor):
                      prob=0.5, sigma_range=(0.15, 1.15)),
                  mix_loss_weight: float = 1.0,
                  feature_distance: OptConfigType = None,
+                 masked_consistency: OptConfigType = None,
                  **kwargs) -> None:
         for name in ('discriminator', 'target_loss'):
             if kwargs.get(name) is not None:
@@ -96,6 +112,8 @@ class DACS(BaseUDASegmentor):
         self.mix_loss_weight = mix_loss_weight
         self.feature_distance = (
             MODELS.build(feature_distance) if feature_distance else None)
+        self.masked_consistency = (
+            MODELS.build(masked_consistency) if masked_consistency else None)
 
     def init_weights(self) -> None:
         """Initialise the student, then start the teacher as its copy."""
@@ -115,18 +133,34 @@ class DACS(BaseUDASegmentor):
         source, target = batches['source'], batches['target']
         teacher_logits = self.teacher(target['inputs'])
         labels, weights, quality = self.pseudo_labeler(
-            teacher_logits, self._valid_pixels(target))
+            teacher_logits, self.valid_pixels(target))
+        margins = self._margin_mask(target)
+        if margins is not None:
+            weights = weights * margins
         mixed = self.mix_batch(source, target['inputs'], labels, weights)
         outputs['mix'] = self.segmentor(mixed['inputs'])
         losses = self.mix_losses(outputs['mix'], mixed['data_samples'],
                                  mixed['weights'])
         losses['pseudo_label.quality'] = quality.mean()
+        if self.masked_consistency is not None:
+            losses.update(
+                self.masked_losses(target, labels, weights, outputs))
         if self.feature_distance is not None:
-            losses['source.loss_feat_dist'] = self.feature_distance(
-                outputs['source']['features'], source['inputs'],
-                torch.stack(
-                    [s.gt_sem_seg.data[0] for s in source['data_samples']]))
+            losses['source.loss_feat_dist'] = self.feature_distance_loss(
+                outputs['source']['features'], source)
         return losses
+
+    def feature_distance_loss(self, features: object,
+                              source: dict) -> Tensor:
+        """The feature distance on the student's source features; with
+        HRDA on its low-resolution context features and context images."""
+        inputs = source['inputs']
+        if isinstance(features, HRDAFeatures):
+            features = features.context
+            inputs = self.model.context_inputs(inputs)
+        labels = torch.stack(
+            [sample.gt_sem_seg.data[0] for sample in source['data_samples']])
+        return self.feature_distance(features, inputs, labels)
 
     def mix_batch(self, source: dict, target_inputs: Tensor,
                   pseudo_labels: Tensor, pseudo_weights: Tensor) -> dict:
@@ -151,24 +185,47 @@ class DACS(BaseUDASegmentor):
         labels = mix(masks, source_labels, pseudo_labels)
         weights = mix(masks, torch.ones_like(pseudo_weights), pseudo_weights)
         inputs = self.strong_augment(inputs)
-        mixed_samples = []
+        return dict(
+            inputs=inputs,
+            data_samples=self._labelled(samples, labels),
+            weights=weights)
+
+    def masked_losses(self, target: dict, pseudo_labels: Tensor,
+                      pseudo_weights: Tensor,
+                      outputs: dict) -> Dict[str, Tensor]:
+        """MIC: the pseudo labels learned from masked target images.
+
+        The teacher's labels and weights of the un-masked, un-mixed target
+        (margins applied) supervise the student on the augmented, masked
+        target images (``outputs['masked']``); ``masked.{head}.*``.
+        """
+        mic = self.masked_consistency
+        masked = mic.masked_inputs(target['inputs'], self.data_preprocessor)
+        outputs['masked'] = self.segmentor(masked)
+        samples = self._labelled(target['data_samples'], pseudo_labels)
+        losses = pixel_weighted_head_losses(self.heads,
+                                            outputs['masked']['logits'],
+                                            samples, pseudo_weights)
+        return {
+            f'masked.{name}':
+            (mic.loss_weight * value if 'loss' in name else value)
+            for name, value in losses.items()
+        }
+
+    @staticmethod
+    def _labelled(samples: SampleList, labels: Tensor) -> SampleList:
+        """Copies of ``samples``' meta information with ``labels``."""
+        labelled = []
         for sample, label in zip(samples, labels):
-            mixed = SegDataSample(metainfo=sample.metainfo)
-            mixed.gt_sem_seg = PixelData(data=label[None])
-            mixed_samples.append(mixed)
-        return dict(inputs=inputs, data_samples=mixed_samples, weights=weights)
+            new = SegDataSample(metainfo=sample.metainfo)
+            new.gt_sem_seg = PixelData(data=label[None])
+            labelled.append(new)
+        return labelled
 
     def strong_augment(self, inputs: Tensor) -> Tensor:
         """Colour jitter and blur of normalised images (in [0, 1] space)."""
-        if self.color_jitter is None and self.blur is None:
-            return inputs
-        images = inputs_to_images(
-            inputs, self.data_preprocessor, 'rgb', dtype=inputs.dtype) / 255.
-        if self.color_jitter is not None:
-            images = color_jitter(images, **self.color_jitter)
-        if self.blur is not None:
-            images = gaussian_blur(images, **self.blur)
-        return images_to_inputs(images * 255., self.data_preprocessor, 'rgb')
+        return augment_inputs(inputs, self.data_preprocessor,
+                              self.color_jitter, self.blur)
 
     def mix_losses(self, outputs: dict, data_samples: SampleList,
                    weights: Tensor) -> Dict[str, Tensor]:
@@ -184,7 +241,7 @@ class DACS(BaseUDASegmentor):
     def update_generators(self, optim_wrapper: OptimWrapperDict,
                           losses: Dict[str, Tensor],
                           outputs: dict) -> Dict[str, Tensor]:
-        """Step the student, then move the teacher (step 5)."""
+        """Step the student, then move the teacher (step 6)."""
         log_vars = super().update_generators(optim_wrapper, losses, outputs)
         # with gradient accumulation, only after a real optimizer step
         if optim_wrapper['segmentor'].should_update():
@@ -192,7 +249,7 @@ class DACS(BaseUDASegmentor):
         return log_vars
 
     @staticmethod
-    def _valid_pixels(batch: dict) -> Optional[Tensor]:
+    def valid_pixels(batch: dict) -> Tensor:
         """False on the padding the preprocessor added to each image."""
         inputs = batch['inputs']
         valid = torch.zeros(
@@ -204,3 +261,25 @@ class DACS(BaseUDASegmentor):
                                                 inputs.shape[2:])[:2]
             valid[i, :height, :width] = True
         return valid
+
+    @staticmethod
+    def _margin_mask(batch: dict) -> Optional[Tensor]:
+        """The pseudo-label margins of :class:`PseudoLabelMargins`.
+
+        (N, H, W) float, 0 on the margins (and the padding) of the samples
+        that carry ``valid_pseudo_mask``, 1 elsewhere; None when no sample
+        carries one. As in DAFormer and HRDA the quality weight is counted
+        over the whole image and the margins only zero the weights.
+        """
+        samples = batch['data_samples']
+        if not any('valid_pseudo_mask' in sample for sample in samples):
+            return None
+        inputs = batch['inputs']
+        mask = torch.ones(
+            inputs.shape[:1] + inputs.shape[2:], device=inputs.device)
+        for i, sample in enumerate(samples):
+            if 'valid_pseudo_mask' in sample:
+                valid = sample.valid_pseudo_mask.data[0]
+                mask[i] = 0.
+                mask[i, :valid.shape[0], :valid.shape[1]] = valid.to(mask)
+        return mask

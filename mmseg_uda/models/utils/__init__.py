@@ -1,5 +1,6 @@
 from .adversarial_train_step import AdversarialTrainStep, check_optim_wrapper
 from .amp import autocast_disabled, float32_loss
+from .block_masking import MaskedImageConsistency, block_mask
 from .class_mix import class_mix_masks, mix
 from .ema_teacher import EMATeacher
 from .label_maps import one_hot_label_map, soft_label_map
@@ -24,5 +25,6 @@ __all__ = [
     'gaussian_blur', 'head_losses', 'images_to_inputs', 'inputs_to_images',
     'load_segmentor_checkpoint', 'load_vgg19', 'loss_prefix', 'mix',
     'one_hot_label_map', 'pixel_normalisation', 'pixel_weighted_head_losses',
-    'segmentor_heads', 'set_requires_grad', 'soft_label_map'
+    'segmentor_heads', 'set_requires_grad', 'soft_label_map',
+    'MaskedImageConsistency', 'block_mask'
 ]

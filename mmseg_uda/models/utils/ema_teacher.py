@@ -6,7 +6,6 @@ import torch
 import torch.nn as nn
 from mmengine.logging import MessageHub
 from mmseg.models.segmentors import BaseSegmentor
-from mmseg.models.utils import resize
 from mmseg.registry import MODELS
 from torch import Tensor
 from torch.nn.modules.dropout import _DropoutNd
@@ -144,11 +143,19 @@ class EMATeacher(nn.Module):
 
     @torch.no_grad()
     def forward(self, inputs: Tensor) -> Tensor:
-        """Logits of the decode head, resized to the input size."""
-        head = self.model.decode_head
-        logits = head(self.model.extract_feat(inputs))
-        return resize(
-            logits,
-            size=inputs.shape[2:],
-            mode='bilinear',
-            align_corners=head.align_corners)
+        """Logits of the whole input at its size
+        (:func:`whole_image_logits` of the teacher)."""
+        return whole_image_logits(self.model, inputs)
+
+
+def whole_image_logits(segmentor: BaseSegmentor, inputs: Tensor) -> Tensor:
+    """Logits of a segmentor for whole (padded) inputs, at their size.
+
+    Through the segmentor's ``encode_decode``, so a segmentor that predicts
+    a whole image differently from its training crops (HRDA's sliding detail
+    windows) labels the whole image.
+    """
+    size = tuple(inputs.shape[2:])
+    metas = [dict(img_shape=size, pad_shape=size, ori_shape=size)
+             ] * inputs.shape[0]
+    return segmentor.encode_decode(inputs, metas)

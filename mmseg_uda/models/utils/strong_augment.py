@@ -2,14 +2,18 @@
 
 Images are float tensors (N, 3, H, W) in RGB with values in [0, 1]. Every
 image draws its own decision and factors; pass a seeded
-``torch.Generator`` for reproducible draws.
+``torch.Generator`` for reproducible draws. :func:`augment_inputs` applies
+them to a model's normalised inputs.
 """
 import math
 from typing import Optional, Sequence
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
+
+from .pixel_normalisation import images_to_inputs, inputs_to_images
 
 
 def _uniform(num: int, low: float, high: float,
@@ -178,3 +182,35 @@ def gaussian_blur(images: Tensor,
             image = image[0]
         out.append(image)
     return torch.stack(out)
+
+
+def augment_inputs(inputs: Tensor,
+                   data_preprocessor: nn.Module,
+                   jitter: Optional[dict] = None,
+                   blur: Optional[dict] = None,
+                   generator: Optional[torch.Generator] = None) -> Tensor:
+    """Colour jitter, then blur, of normalised inputs in image space.
+
+    Args:
+        inputs (Tensor): (N, 3, H, W) inputs normalised by
+            ``data_preprocessor``.
+        data_preprocessor (nn.Module): Their preprocessor (mean, std,
+            channel order).
+        jitter (dict, optional): Keyword arguments of :func:`color_jitter`;
+            None skips it.
+        blur (dict, optional): Keyword arguments of :func:`gaussian_blur`;
+            None skips it.
+        generator (torch.Generator, optional): Source of randomness.
+
+    Returns:
+        Tensor: The augmented inputs, normalised again.
+    """
+    if jitter is None and blur is None:
+        return inputs
+    images = inputs_to_images(
+        inputs, data_preprocessor, 'rgb', dtype=inputs.dtype) / 255.
+    if jitter is not None:
+        images = color_jitter(images, **jitter, generator=generator)
+    if blur is not None:
+        images = gaussian_blur(images, **blur, generator=generator)
+    return images_to_inputs(images * 255., data_preprocessor, 'rgb')

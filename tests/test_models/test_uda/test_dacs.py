@@ -1,5 +1,6 @@
 """DACS: mean teacher, quality weight, ClassMix, one training step."""
 import copy
+import glob
 import math
 import os.path as osp
 import re
@@ -298,6 +299,79 @@ def test_dacs_train_step(toy_segmentor_cfg, make_uda_batch):
         assert teacher.get_parameter(name).grad is None
 
 
+def test_pseudo_label_margins_zero_the_target_weights(toy_segmentor_cfg,
+                                                      make_uda_batch):
+    """Margins of PseudoLabelMargins zero the pseudo-label weights of their
+    pixels after the quality weight is counted over the whole image."""
+    model, optim_wrapper = build_dacs(
+        toy_segmentor_cfg, color_jitter=None, blur=None)
+    raw = make_uda_batch(batch_size=2, size=(32, 32))
+    batch = {d: model.data_preprocessor(raw[d], True) for d in raw}
+    seen = {}
+
+    def capture(outputs, data_samples, weights):
+        seen['weights'] = weights
+        return {}
+
+    model.mix_losses = capture
+    model.mix_batch = lambda source, inputs, labels, weights: dict(
+        inputs=inputs, data_samples=source['data_samples'], weights=weights)
+    # sample 0: top 3 and bottom 5 rows are margins; sample 1: none
+    valid = torch.ones(1, 32, 32, dtype=torch.bool)
+    valid[:, :3] = False
+    valid[:, -5:] = False
+    batch['target']['data_samples'][0].set_data(
+        dict(valid_pseudo_mask=PixelData(data=valid)))
+    set_iter(0)
+    outputs = dict(source=model.segmentor(batch['source']['inputs']))
+    losses = model.extra_losses(outputs, batch)
+    weights = seen['weights']
+    quality = losses['pseudo_label.quality']
+    torch.testing.assert_close(weights[1], quality.expand(32, 32))
+    assert torch.all(weights[0, :3] == 0) and torch.all(weights[0, -5:] == 0)
+    torch.testing.assert_close(weights[0, 3:-5], quality.expand(24, 32))
+
+
+def test_masked_consistency_loss_by_hand(toy_segmentor_cfg, make_uda_batch):
+    """MIC in DACS: the student on the masked target learns the teacher's
+    labels with the quality weight, times lambda_M; one more student
+    forward. With nothing masked and no augmentation the term is the
+    pixel-weighted CE of the student on the target itself."""
+    torch.manual_seed(0)
+    mic = dict(
+        type='MaskedImageConsistency',
+        mask_ratio=0.,
+        loss_weight=0.5,
+        color_jitter=None,
+        blur=None)
+    model, optim_wrapper = build_dacs(
+        toy_segmentor_cfg, color_jitter=None, blur=None,
+        masked_consistency=mic)
+    raw = make_uda_batch(batch_size=2, size=(32, 32))
+    target = model.data_preprocessor(copy.deepcopy(raw['target']), True)
+    model.train()
+    with torch.no_grad():
+        labels, weights, _ = model.pseudo_labeler(
+            model.teacher(target['inputs']))
+        logits = model.segmentor(target['inputs'])['logits']
+        samples = model._labelled(target['data_samples'], labels)
+        expected = pixel_weighted_head_losses(model.heads, logits, samples,
+                                              weights)
+    calls = []
+    model.model.backbone.register_forward_hook(
+        lambda m, i, o: calls.append(torch.is_grad_enabled()))
+    set_iter(0)
+    log_vars = model.train_step(raw, optim_wrapper)
+    assert calls == [True, True, True]  # source, mixed, masked
+    torch.testing.assert_close(log_vars['masked.decode.loss_ce'],
+                               0.5 * expected['decode.loss_ce'])
+    torch.testing.assert_close(log_vars['masked.aux.loss_ce'],
+                               0.5 * expected['aux.loss_ce'])
+    total = sum(v for k, v in log_vars.items()
+                if k != 'loss.segmentor' and 'loss' in k)
+    torch.testing.assert_close(log_vars['loss.segmentor'], total)
+
+
 def test_teacher_in_state_dict_and_loaded_back(toy_segmentor_cfg,
                                                make_uda_batch):
     model, optim_wrapper = build_dacs(toy_segmentor_cfg)
@@ -370,8 +444,11 @@ def test_paper_settings_of_the_r101_config():
         assert [tuple(t.crop_size) for t in crops] == [(512, 512)]
 
 
-@pytest.mark.parametrize('name',
-                         ['dacs_r18_toy-gta2cs.py', 'dacs_r101_gta2cs.py'])
+@pytest.mark.parametrize(
+    'name',
+    sorted(
+        osp.basename(path) for path in glob.glob(
+            osp.join(REPO_ROOT, 'configs', 'dacs', '*.py'))))
 def test_one_iteration_of_each_config(name, make_uda_batch):
     cfg = load_config(name)
     torch.manual_seed(0)

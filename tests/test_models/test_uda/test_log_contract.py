@@ -9,8 +9,9 @@ from translator_test_utils import save_segmentor_checkpoint
 
 #: Every per-term key a model may log (totals are ``loss.{optimizer}``).
 TERM_PATTERNS = [
-    # supervised terms per domain; mix = DACS' mixed batch
-    r'(source|target|mix)\.(decode|aux(_\d+)?)(\.(c|acm))?\.'
+    # supervised terms per domain; mix = DACS' mixed batch, masked = MIC's
+    # masked target batch
+    r'(source|target|mix|masked)\.(decode|aux(_\d+)?)(\.(c|acm))?\.'
     r'(loss_\w+|acc_seg)',
     # DACS: the teacher's pseudo-label quality weight (logged, not trained)
     r'pseudo_label\.quality',

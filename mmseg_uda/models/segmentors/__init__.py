@@ -1,0 +1,3 @@
+from .hrda_encoder_decoder import HRDAEncoderDecoder
+
+__all__ = ['HRDAEncoderDecoder']
