@@ -117,7 +117,7 @@ def test_ablations_switch_off_one_part_each():
 
 
 @pytest.mark.parametrize('name', CONFIGS)
-def test_one_iteration(name):
+def test_one_iteration_keeps_the_frozen_encoder_frozen(name):
     torch.manual_seed(0)
     cfg = load(name)
     model = MODELS.build(small_model_cfg(cfg))
@@ -136,23 +136,9 @@ def test_one_iteration(name):
             for p in g['params']
         }
         assert not any(id(p) in optimized for p in fd.parameters())
-    # forwards: the student on the source and the mixed batch, the teacher
-    # on the target, the frozen encoder on the source; nothing more
-    calls = []
-    parts = dict(
-        student=model.model.backbone, teacher=model.teacher.model.backbone)
-    if fd is not None:
-        parts['fd'] = fd.encoder
-    for key, part in parts.items():
-        part.register_forward_hook(lambda m, i, o, key=key: calls.append(
-            (key, torch.is_grad_enabled())))
     MessageHub.get_current_instance().update_info('iter', 0)
     model.train()
     log_vars = model.train_step(batch, optim_wrapper)
-    expected = [('student', True), ('teacher', False), ('student', True)]
-    if fd is not None:
-        expected.append(('fd', False))
-    assert sorted(calls) == sorted(expected)
     assert torch.isfinite(log_vars['loss.segmentor'])
     assert 'mix.decode.loss_ce' in log_vars
     if fd is None:

@@ -1,5 +1,6 @@
-"""Every HRDA and MIC config: the papers' settings, one training step at
-small widths and sizes, and no redundant forward."""
+"""Every mean-teacher config (DACS, DAFormer, HRDA, MIC): one training step
+at small widths and sizes without a redundant forward; HRDA's and MIC's
+paper settings."""
 import glob
 import os.path as osp
 
@@ -13,7 +14,7 @@ from uda_test_utils import REPO_ROOT, make_uda_batch
 
 CONFIGS = sorted(
     osp.relpath(path, osp.join(REPO_ROOT, 'configs'))
-    for folder in ('hrda', 'mic')
+    for folder in ('dacs', 'daformer', 'hrda', 'mic')
     for path in glob.glob(osp.join(REPO_ROOT, 'configs', folder, '*.py')))
 SMALL_MIT = dict(embed_dims=16, num_layers=[1, 1, 1, 1], init_cfg=None)
 CAR = 13
