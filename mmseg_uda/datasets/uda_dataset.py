@@ -1,7 +1,7 @@
 """Paired source / target dataset wrapper for domain adaptation."""
 import copy
 import logging
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 from mmengine.dataset import force_full_init
@@ -215,6 +215,13 @@ class UDADataset:
             sample = self._load('source', self.source_dataset, idx)
         return sample
 
+    @staticmethod
+    def _data_info(dataset: Any, idx: int) -> Optional[dict]:
+        """The data info of sample ``idx``, if the dataset has them."""
+        if hasattr(dataset, 'get_data_info'):
+            return dataset.get_data_info(idx)
+        return None
+
     def _load(self, side: str, dataset: Any, idx: int) -> Any:
         """``dataset[idx]``, skipping unreadable samples if enabled.
 
@@ -227,20 +234,15 @@ class UDADataset:
             try:
                 return dataset[idx]
             except Exception as error:
-                data_info = (
-                    dataset.get_data_info(idx)
-                    if hasattr(dataset, 'get_data_info') else None)
-                raise_unreadable(f'UDADataset ({side})', data_info, error,
+                raise_unreadable(f'UDADataset ({side})',
+                                 self._data_info(dataset, idx), error,
                                  getattr(dataset, 'backend_args', None))
                 raise
         for _ in range(self.max_refetch + 1):
             try:
                 return dataset[idx]
             except Exception as error:
-                data_info = (
-                    dataset.get_data_info(idx)
-                    if hasattr(dataset, 'get_data_info') else None)
-                if not skipper.skip(data_info, error):
+                if not skipper.skip(self._data_info(dataset, idx), error):
                     raise
             idx = int(np.random.randint(len(dataset)))
         raise RuntimeError(

@@ -12,10 +12,9 @@ with the discriminators of the training code (``*_D2.pth`` on conv5,
 import argparse
 from typing import List, Optional
 
-from mmseg_uda.models.utils.official_weights import (OfficialWeightsError,
-                                                     convert_adaptsegnet,
+from mmseg_uda.models.utils.official_weights import (convert_adaptsegnet,
                                                      load_official_file,
-                                                     save_converted)
+                                                     run_conversion)
 
 
 def main(argv: Optional[List[str]] = None) -> None:
@@ -29,17 +28,16 @@ def main(argv: Optional[List[str]] = None) -> None:
         '--aux-discriminator',
         help='model_D1 of the official training code (conv4 output)')
     args = parser.parse_args(argv)
-    try:
+
+    def convert():
         discs = [
             load_official_file(path) if path else None
             for path in (args.discriminator, args.aux_discriminator)
         ]
-        state_dict, report = convert_adaptsegnet(
+        return convert_adaptsegnet(
             load_official_file(args.src), args.src, *discs)
-        save_converted(state_dict, args.dst, args.src, report.kind)
-        print('\n'.join(report.lines() + [f'wrote {args.dst}']))
-    except (OfficialWeightsError, FileNotFoundError) as error:
-        parser.error(str(error))
+
+    run_conversion(args.src, args.dst, convert, parser.error)
 
 
 if __name__ == '__main__':

@@ -10,10 +10,9 @@ a segmentor for ``configs/bdl/bdl_r101_gta2cs-official.py``; with a
 import argparse
 from typing import List, Optional
 
-from mmseg_uda.models.utils.official_weights import (OfficialWeightsError,
-                                                     convert_bdl,
+from mmseg_uda.models.utils.official_weights import (convert_bdl,
                                                      load_official_file,
-                                                     save_converted)
+                                                     run_conversion)
 
 
 def main(argv: Optional[List[str]] = None) -> None:
@@ -23,16 +22,14 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument(
         '--discriminator', help='the matching *_D.pth of the training code')
     args = parser.parse_args(argv)
-    try:
+
+    def convert():
         disc = (
             load_official_file(args.discriminator)
             if args.discriminator else None)
-        state_dict, report = convert_bdl(
-            load_official_file(args.src), args.src, disc)
-        save_converted(state_dict, args.dst, args.src, report.kind)
-        print('\n'.join(report.lines() + [f'wrote {args.dst}']))
-    except (OfficialWeightsError, FileNotFoundError) as error:
-        parser.error(str(error))
+        return convert_bdl(load_official_file(args.src), args.src, disc)
+
+    run_conversion(args.src, args.dst, convert, parser.error)
 
 
 if __name__ == '__main__':

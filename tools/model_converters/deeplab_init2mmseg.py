@@ -11,10 +11,9 @@ the weights of mmseg_uda's ``DeepLabV2ResNet`` backbone, for
 import argparse
 from typing import List, Optional
 
-from mmseg_uda.models.utils.official_weights import (OfficialWeightsError,
-                                                     convert_deeplab_init,
+from mmseg_uda.models.utils.official_weights import (convert_deeplab_init,
                                                      load_official_file,
-                                                     save_converted)
+                                                     run_conversion)
 
 
 def main(argv: Optional[List[str]] = None) -> None:
@@ -22,13 +21,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument('src', help='the official initial model (.pth)')
     parser.add_argument('dst', help='where to write the mmseg weights')
     args = parser.parse_args(argv)
-    try:
-        state_dict, report = convert_deeplab_init(
-            load_official_file(args.src), args.src)
-        save_converted(state_dict, args.dst, args.src, report.kind)
-        print('\n'.join(report.lines() + [f'wrote {args.dst}']))
-    except (OfficialWeightsError, FileNotFoundError) as error:
-        parser.error(str(error))
+    run_conversion(
+        args.src, args.dst,
+        lambda: convert_deeplab_init(load_official_file(args.src), args.src),
+        parser.error)
 
 
 if __name__ == '__main__':

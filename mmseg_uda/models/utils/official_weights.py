@@ -23,7 +23,7 @@ and dropped.
 import os.path as osp
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -376,3 +376,25 @@ def save_converted(state_dict: StateDict, dst: str, src: str,
         raise FileNotFoundError(f'Output folder does not exist: {folder}')
     meta = dict(converted_from=osp.basename(src), official_kind=kind)
     torch.save(dict(state_dict=state_dict, meta=meta), dst)
+
+
+def run_conversion(src: str, dst: str,
+                   convert: Callable[[], Tuple[StateDict, ConversionReport]],
+                   on_error: Callable[[str], None]) -> None:
+    """What every converter CLI does: convert, save to ``dst``, print the
+    report; a missing or foreign file goes to ``on_error`` (e.g.
+    ``ArgumentParser.error``) with its message.
+
+    Args:
+        src (str): The official file (for the report and the meta).
+        dst (str): Where to write the converted checkpoint.
+        convert (callable): Reads and converts, returning the state dict
+            and its :class:`ConversionReport`.
+        on_error (callable): Called with the message of a failure.
+    """
+    try:
+        state_dict, report = convert()
+        save_converted(state_dict, dst, src, report.kind)
+        print('\n'.join(report.lines() + [f'wrote {dst}']))
+    except (OfficialWeightsError, FileNotFoundError) as error:
+        on_error(str(error))

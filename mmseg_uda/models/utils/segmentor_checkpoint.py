@@ -151,6 +151,14 @@ def _read(filename: str) -> Mapping:
     return checkpoint
 
 
+def segmentor_part(state_dict: Mapping[str, Tensor]) -> Dict[str, Tensor]:
+    """The stock segmentor's weights of a UDA state dict, unprefixed."""
+    return {
+        k[len(UDA_SEGMENTOR_PREFIX):]: v
+        for k, v in state_dict.items() if k.startswith(UDA_SEGMENTOR_PREFIX)
+    }
+
+
 def load_segmentor_checkpoint(model: nn.Module,
                               filename: str,
                               allow_partial: bool = False) -> None:
@@ -175,11 +183,7 @@ def load_segmentor_checkpoint(model: nn.Module,
     checkpoint = _read(filename)
     state_dict = checkpoint_state_dict(checkpoint)
     if any(k.startswith(UDA_SEGMENTOR_PREFIX) for k in state_dict):
-        state_dict = {
-            k[len(UDA_SEGMENTOR_PREFIX):]: v
-            for k, v in state_dict.items()
-            if k.startswith(UDA_SEGMENTOR_PREFIX)
-        }
+        state_dict = segmentor_part(state_dict)
     load_checked_state_dict(
         model,
         state_dict,
@@ -242,11 +246,7 @@ def load_test_checkpoint(model: nn.Module,
             for k, v in state_dict.items()
         }
     elif file_uda and not own_uda:
-        state_dict = {
-            k[len(UDA_SEGMENTOR_PREFIX):]: v
-            for k, v in state_dict.items()
-            if k.startswith(UDA_SEGMENTOR_PREFIX)
-        }
+        state_dict = segmentor_part(state_dict)
     load_checked_state_dict(
         model,
         state_dict,
