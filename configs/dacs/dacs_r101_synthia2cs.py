@@ -4,7 +4,8 @@
 # training script wires GTA5 only) as the source; trained on the 19
 # Cityscapes classes, reported as mIoU16 / mIoU13 (the paper's 16 classes).
 _base_ = [
-    '../_base_/models/deeplabv2_r101.py', '../_base_/datasets/synthia2cs.py',
+    '../_base_/models/dacs_deeplabv2_r101.py',
+    '../_base_/datasets/synthia2cs.py', '../_base_/schedules/dacs_250k.py',
     '../_base_/default_runtime.py'
 ]
 crop_size = (512, 512)
@@ -27,34 +28,3 @@ train_dataloader = dict(
     dataset=dict(
         source=dict(pipeline=source_pipeline),
         target=dict(pipeline=target_pipeline)))
-model = dict(
-    _delete_=True,
-    type='DACS',
-    segmentor={{_base_.model}},
-    teacher=dict(type='EMATeacher', alpha=0.99),
-    pseudo_labeler=dict(type='QualityPseudoLabeler', threshold=0.968),
-    color_jitter=dict(strength=0.2, prob=0.8),
-    blur=dict(prob=0.5, sigma_range=(0.15, 1.15)))
-optim_wrapper = dict(
-    constructor='MultiOptimWrapperConstructor',
-    segmentor=dict(
-        type='OptimWrapper',
-        optimizer=dict(type='SGD', lr=2.5e-4, momentum=0.9, weight_decay=5e-4),
-        paramwise_cfg=dict(custom_keys={'head': dict(lr_mult=10.)})))
-param_scheduler = dict(segmentor=[
-    dict(
-        type='PolyLR',
-        power=0.9,
-        eta_min=0.,
-        begin=0,
-        end=250000,
-        by_epoch=False)
-])
-train_cfg = dict(
-    type='IterBasedTrainLoop', max_iters=250000, val_interval=10000)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-model_wrapper_cfg = dict(
-    type='MMSeparateDistributedDataParallel',
-    broadcast_buffers=False,
-    find_unused_parameters=False)
