@@ -425,7 +425,6 @@ def pseudo_label_statistics(
         name: PseudoLabelStatistics(head.num_classes, head.ignore_index)
         for name in labellers
     }
-    threshold = model.pseudo_labeler.threshold
     progress = ProgressBar(len(loader.dataset))
     for batch in loader:
         data = model.data_preprocessor(batch, True)
@@ -435,9 +434,8 @@ def pseudo_label_statistics(
         for name in labellers:
             logits = logits_of[name](data['inputs'])
             labels, _, quality = model.pseudo_labeler(logits, valid)
-            # the confidence QualityPseudoLabeler thresholds
-            confidence = torch.softmax(logits.float(), dim=1).amax(dim=1)
-            confident = (confidence >= threshold) & valid
+            _, confident = model.pseudo_labeler.confident_labels(logits)
+            confident &= valid
             stats[name].update(labels, confident, gt_labels, quality, valid)
         progress.update(len(batch['inputs']))
     classes = _metainfo(loader.dataset).get('classes')

@@ -39,6 +39,14 @@ class QualityPseudoLabeler(nn.Module):
         self.quality_over = quality_over
 
     @torch.no_grad()
+    def confident_labels(self, logits: Tensor) -> Tuple[Tensor, Tensor]:
+        """Argmax labels (N, H, W) and where the max softmax reaches the
+        threshold (N, H, W) bool, as the official codes (``>=``)."""
+        confidence, labels = torch.softmax(
+            logits.detach().float(), dim=1).max(dim=1)
+        return labels, confidence >= self.threshold
+
+    @torch.no_grad()
     def forward(
             self,
             logits: Tensor,
@@ -58,15 +66,13 @@ class QualityPseudoLabeler(nn.Module):
         if logits.dim() != 4:
             raise ValueError('logits must be (N, C, H, W), got shape '
                              f'{tuple(logits.shape)}.')
-        probs = torch.softmax(logits.detach().float(), dim=1)
-        confidence, labels = probs.max(dim=1)
+        labels, confident = self.confident_labels(logits)
         if valid is None:
             valid = torch.ones_like(labels, dtype=torch.bool)
         elif valid.shape != labels.shape:
             raise ValueError(f'valid has shape {tuple(valid.shape)}, the '
                              f'labels {tuple(labels.shape)}.')
-        # official codes: ge (>=); equal to ">" up to float ties
-        confident = (confidence >= self.threshold) & valid
+        confident &= valid
         if self.quality_over == 'batch':
             quality = confident.sum() / valid.sum().clamp(min=1)
             quality = quality.expand(labels.shape[0])
