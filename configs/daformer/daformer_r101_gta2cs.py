@@ -8,7 +8,8 @@
 # trainable BatchNorm) from mmseg's ImageNet weights (open-mmlab://
 # resnet101_v1c, saved as checkpoints/resnet101_v1c_imagenet.pth) and the
 # ASPP classifier with dilations 6 and 12 only (what AdaptSegNet's code sums,
-# see the DAFormer README); classifier initialised N(0, 0.01).
+# see the official _base_/models/deeplabv2red_r50-d8.py); classifier
+# initialised N(0, 0.01).
 _base_ = [
     '../_base_/datasets/gta2cs.py',
     '../_base_/schedules/daformer_adamw_warmup_40k.py',
